@@ -1,0 +1,43 @@
+import type { VariantName } from "../campaign/campaign-schema.js";
+
+/**
+ * Status of an email record. `sending`: recorded, handed to the transport, outcome not yet written.
+ * `unknown`: its worker died mid-send; it may or may not have left and is never re-sent.
+ */
+export type EmailStatus = "sending" | "sent" | "opened" | "replied" | "bounced" | "unknown" | "received";
+
+export type EmailDirection = "outbound" | "inbound";
+
+/** One email sent (or received in reply) — the audit's `emails` row. */
+export interface EmailRecord {
+  id: string;
+  campaignId: string | null;
+  leadId: string | null;
+  prospectId: string | null;
+  stepNumber: number | null;
+  variant: VariantName | null;
+  mailboxId: string | null;
+  direction: EmailDirection;
+  status: EmailStatus;
+  /** RFC 5322 Message-ID, with angle brackets. */
+  messageId: string;
+  inReplyTo: string | null;
+  references: string[];
+  subject: string;
+  html: string | null;
+  text: string;
+  toEmail: string;
+  fromEmail: string;
+  /** Stable per (lead, step): lets providers that honour one deduplicate a retried send. */
+  idempotencyKey: string | null;
+  /** The transport's final response (SMTP reply text), kept for audits. */
+  response: string | null;
+  /** Content came from the host's content generator. */
+  generated: boolean;
+  sentAt: Date | null;
+  openedAt: Date | null;
+  clickedAt: Date | null;
+  repliedAt: Date | null;
+  bouncedAt: Date | null;
+  createdAt: Date;
+}

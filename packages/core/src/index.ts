@@ -1,0 +1,10 @@
+export * from "./analytics/counters.js";
+export type { Prospect } from "./audience/prospect.js";
+export * from "./audience/prospect-schema.js";
+export type { Campaign, Step } from "./campaign/campaign.js";
+export * from "./campaign/campaign-schema.js";
+export * from "./dispatch/email-record.js";
+export * from "./dispatch/mailbox-schema.js";
+export * from "./errors.js";
+export * from "./lead/lead.js";
+export * from "./ports.js";

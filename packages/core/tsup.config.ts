@@ -1,0 +1,13 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig({
+  entry: { index: "src/index.ts", testing: "src/testing/index.ts", runtime: "runtime/index.ts" },
+  format: ["esm", "cjs"],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: "node20",
+  // nanoid is ESM-only; bundling it keeps the CommonJS build loadable on every Node 20.
+  noExternal: ["nanoid"],
+  external: ["vitest"],
+});
