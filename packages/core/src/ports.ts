@@ -30,10 +30,12 @@ export interface RandomSource {
   next(): number;
 }
 
-/** Makes unique ids. Production: nanoid; tests: a counter. */
+/** Makes unique ids. Production: UUIDv7 and nanoid; tests: counters. */
 export interface IdGenerator {
-  /** A new unique, URL-safe id. */
+  /** A new record id: a UUID (the audit's `id UUID` columns). */
   id(): string;
+  /** A new short, URL-safe random token (lease tokens, Message-ID local parts). */
+  token(): string;
 }
 
 // ---------------------------------------------------------------------------------------------
