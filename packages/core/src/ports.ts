@@ -255,7 +255,16 @@ export interface ClaimedLead {
 export interface NewEmail
   extends Omit<
     EmailRecord,
-    "status" | "sentAt" | "openedAt" | "clickedAt" | "repliedAt" | "bouncedAt" | "response" | "direction"
+    | "status"
+    | "sentAt"
+    | "openedAt"
+    | "machineOpenedAt"
+    | "clickedAt"
+    | "repliedAt"
+    | "bouncedAt"
+    | "response"
+    | "direction"
+    | "counterDay"
   > {
   leadId: string;
   campaignId: string;
@@ -263,6 +272,8 @@ export interface NewEmail
   variant: VariantName;
   /** Lease the lead is held under; rows are created only while it is current. */
   leaseToken: string;
+  /** Campaign day the send counts in (its `sent` counters and daily row). */
+  counterDay: string;
 }
 
 export interface BeginSendsResult {
@@ -353,6 +364,8 @@ export interface EngagementWrite {
   kind: "open" | "click";
   emailId: string;
   at: Date;
+  /** Campaign day the engagement counts in. */
+  day: string;
   /** Looked automatic: counted apart from human engagement. */
   machine: boolean;
   /** Clicked URL. */

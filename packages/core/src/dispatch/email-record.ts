@@ -34,8 +34,16 @@ export interface EmailRecord {
   response: string | null;
   /** Content came from the host's content generator. */
   generated: boolean;
+  /** Original URLs of the tracked links, in order: click tokens resolve to these, never to request input. */
+  links: string[];
+  /** Campaign day (`YYYY-MM-DD`, campaign time zone) the send counts in. */
+  counterDay: string | null;
   sentAt: Date | null;
+  /** First human open. */
   openedAt: Date | null;
+  /** First open that looked automatic (proxy, scanner, prefetch). */
+  machineOpenedAt: Date | null;
+  /** First human click. */
   clickedAt: Date | null;
   repliedAt: Date | null;
   bouncedAt: Date | null;
