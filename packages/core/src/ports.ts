@@ -363,6 +363,8 @@ export interface LeadChange {
 export interface EngagementWrite {
   kind: "open" | "click";
   emailId: string;
+  /** Id of the event appended to the log. */
+  eventId: string;
   at: Date;
   /** Campaign day the engagement counts in. */
   day: string;
@@ -497,7 +499,7 @@ export interface Store {
   /** Records send outcomes in one transaction, fenced on each lease. */
   completeSends(outcomes: SendOutcomeWrite[]): Promise<CompleteSendsResult>;
   /** Gives claimed leads back without sending. */
-  releaseLeads(releases: LeadRelease[]): Promise<void>;
+  releaseLeads(releases: LeadRelease[], now: Date): Promise<void>;
   /** Quota used for a key on a day. */
   getQuotaUsage(key: string, day: string): Promise<number>;
 
@@ -530,6 +532,7 @@ export interface Store {
   /** Per-day counters (days in the campaign's time zone, inclusive range), from daily counter rows. */
   getDailyActivity(campaignId: string, range: { fromDay: string; toDay: string }): Promise<DailyActivity[]>;
   appendEvents(events: NewEvent[]): Promise<void>;
+  /** Events oldest first (by time, then id); `after` is the id of the last event already seen. */
   listEvents(query: {
     campaignId?: string;
     leadId?: string;

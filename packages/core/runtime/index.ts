@@ -1,0 +1,73 @@
+/**
+ * The real-world implementations of the core's clock, random and id ports. The pure core never
+ * reads the wall clock or chance itself; hosts hand these to `createCadenza`.
+ *
+ * ```ts
+ * import { createCadenza } from "@cadenza/core";
+ * import { systemRuntime } from "@cadenza/core/runtime";
+ * const cadenza = createCadenza({ store, transport, ...systemRuntime() });
+ * ```
+ */
+import { nanoid } from "nanoid";
+import type { Clock, IdGenerator, RandomSource } from "../src/ports.js";
+
+/** Wall-clock time and real timers. */
+export function systemClock(): Clock {
+  return {
+    now: () => new Date(),
+    sleep: (ms, signal) =>
+      new Promise<void>((resolve) => {
+        if (signal?.aborted) return resolve();
+        const timer = setTimeout(done, Math.max(0, ms));
+        function done() {
+          signal?.removeEventListener("abort", done);
+          clearTimeout(timer);
+          resolve();
+        }
+        signal?.addEventListener("abort", done, { once: true });
+      }),
+  };
+}
+
+/** Uniform floats from the platform's cryptographic generator. */
+export function cryptoRandom(): RandomSource {
+  const buffer = new Uint32Array(2);
+  return {
+    next() {
+      globalThis.crypto.getRandomValues(buffer);
+      // 53 random bits → [0, 1).
+      return ((buffer[0]! >>> 5) * 67108864 + (buffer[1]! >>> 6)) / 9007199254740992;
+    },
+  };
+}
+
+/**
+ * Record ids as UUIDv7 (time-ordered, so indexes stay compact and events sort by creation) and tokens
+ * from nanoid.
+ */
+export function uuidV7Ids(clock: Pick<Clock, "now"> = systemClock()): IdGenerator {
+  const bytes = new Uint8Array(16);
+  return {
+    id() {
+      globalThis.crypto.getRandomValues(bytes);
+      const ms = clock.now().getTime();
+      bytes[0] = Math.floor(ms / 2 ** 40) & 0xff;
+      bytes[1] = Math.floor(ms / 2 ** 32) & 0xff;
+      bytes[2] = (ms >>> 24) & 0xff;
+      bytes[3] = (ms >>> 16) & 0xff;
+      bytes[4] = (ms >>> 8) & 0xff;
+      bytes[5] = ms & 0xff;
+      bytes[6] = (bytes[6]! & 0x0f) | 0x70;
+      bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+      const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    },
+    token: () => nanoid(),
+  };
+}
+
+/** Clock, random source and ids for production, ready to spread into `createCadenza`'s options. */
+export function systemRuntime(): { clock: Clock; random: RandomSource; ids: IdGenerator } {
+  const clock = systemClock();
+  return { clock, random: cryptoRandom(), ids: uuidV7Ids(clock) };
+}

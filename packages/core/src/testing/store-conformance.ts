@@ -1,0 +1,1009 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type ProspectFilterInput, prospectFilterSchema } from "../audience/prospect-schema.js";
+import { isCadenzaError } from "../errors.js";
+import type { ClaimRequest, IdGenerator, Store } from "../ports.js";
+import {
+  advanceFixture,
+  campaignFixture,
+  delta,
+  eventFixture,
+  newEmailFixture,
+  prospectsFixture,
+} from "./fixtures.js";
+import { sequentialIds } from "./seeded.js";
+
+/** What a store factory hands the suite: a fresh, empty store, and how to clean up after it. */
+export interface StoreHandle {
+  store: Store;
+  /** Opens a second, independent handle on the same data (another engine or process), if the store can. */
+  another?: () => Promise<Store>;
+  cleanup: () => Promise<void>;
+}
+
+export interface StoreConformanceOptions {
+  /** Shown in test names. */
+  name: string;
+  /** Makes a fresh, empty, migrated store for one test. */
+  createStore: () => Promise<StoreHandle>;
+}
+
+let suiteRuns = 0;
+const T0 = new Date("2026-01-05T10:00:00Z");
+const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+const filter = (f: ProspectFilterInput = {}) => prospectFilterSchema.parse(f);
+
+/**
+ * The one test suite every store runs: the in-memory store, SQLite and Postgres alike. Call it at the
+ * top level of a test file.
+ *
+ * ```ts
+ * runStoreConformanceSuite({ name: "sqlite", createStore: async () => { … return { store, cleanup } } });
+ * ```
+ */
+export function runStoreConformanceSuite(options: StoreConformanceOptions): void {
+  describe(`store conformance: ${options.name}`, () => {
+    let handle: StoreHandle;
+    let store: Store;
+    let ids: IdGenerator;
+
+    beforeEach(async () => {
+      handle = await options.createStore();
+      store = handle.store;
+      suiteRuns += 1;
+      ids = sequentialIds(suiteRuns);
+    });
+    afterEach(async () => {
+      await handle.cleanup();
+    });
+
+    async function seed(prospectCount = 10, campaignOverrides = {}) {
+      const campaign = await store.createCampaign(campaignFixture(ids, campaignOverrides));
+      const prospects = await store.upsertProspects(prospectsFixture(ids, prospectCount), T0);
+      return { campaign, prospects };
+    }
+
+    async function enrollAll(campaignId: string, firstEmailAt = T0, extra: { mailboxIds?: string[] } = {}) {
+      return store.enrollProspects({
+        campaignId,
+        filter: filter(),
+        rules: {},
+        variant: null,
+        mailboxIds: extra.mailboxIds ?? [],
+        addedBy: "manual",
+        firstEmailAt,
+        now: T0,
+        newId: () => ids.id(),
+      });
+    }
+
+    function claim(campaignId: string, overrides: Partial<ClaimRequest> = {}) {
+      return store.claimDueLeads({
+        campaignId,
+        now: at(1),
+        limit: 100,
+        leaseToken: ids.token(),
+        leaseExpiresAt: at(11),
+        quotas: [],
+        ...overrides,
+      });
+    }
+
+    describe("campaigns", () => {
+      it("creates a campaign with its steps in order and reads it back", async () => {
+        const input = campaignFixture(ids);
+        const created = await store.createCampaign(input);
+        const read = await store.getCampaign(input.id);
+        expect(read).toEqual(created);
+        expect(read?.steps.map((s) => s.stepNumber)).toEqual([1, 2, 3]);
+        expect(read?.steps[0]?.variantB?.subject).toBe("Idea for {{company}}");
+        expect(read?.sendDays).toEqual(["monday", "tuesday", "wednesday", "thursday", "friday"]);
+        expect(read?.winnerVariant).toBeNull();
+      });
+
+      it("updates settings and replaces steps", async () => {
+        const { campaign } = await seed(0);
+        const updated = await store.updateCampaign(campaign.id, {
+          name: "Renamed",
+          active: false,
+          steps: [{ ...campaign.steps[0]!, id: ids.id(), delayHours: 5 }],
+          updatedAt: at(5),
+        });
+        expect(updated.name).toBe("Renamed");
+        expect(updated.active).toBe(false);
+        expect(updated.steps).toHaveLength(1);
+        expect((await store.getCampaign(campaign.id))?.steps[0]?.delayHours).toBe(5);
+      });
+
+      it("lists campaigns newest first and filters by active", async () => {
+        const a = await store.createCampaign(campaignFixture(ids, {}, at(0)));
+        const b = await store.createCampaign(campaignFixture(ids, {}, at(1)));
+        await store.updateCampaign(a.id, { active: false, updatedAt: at(2) });
+        expect((await store.listCampaigns()).map((c) => c.id)).toEqual([b.id, a.id]);
+        expect((await store.listCampaigns({ active: true })).map((c) => c.id)).toEqual([b.id]);
+      });
+
+      it("reports NOT_FOUND when updating a missing campaign", async () => {
+        await expect(store.updateCampaign(ids.id(), { name: "x", updatedAt: T0 })).rejects.toSatisfy((e) =>
+          isCadenzaError(e, "NOT_FOUND"),
+        );
+      });
+    });
+
+    describe("prospects", () => {
+      it("upserts by lower-case email: new ones are created, known ones updated in place", async () => {
+        const [first] = await store.upsertProspects(prospectsFixture(ids, 1), T0);
+        const again = prospectsFixture(ids, 1, () => ({ company: "Renamed Hotel" }));
+        const [second] = await store.upsertProspects(again, at(1));
+        expect(first?.created).toBe(true);
+        expect(second).toEqual({ id: first?.id, email: "p0@example.com", created: false });
+        const [row] = await store.getProspects([first!.id]);
+        expect(row?.company).toBe("Renamed Hotel");
+        expect(row?.attributes).toEqual({ hotel_name: "Hotel 0" });
+        expect(row?.tags).toEqual(["boutique", "coastal"]);
+      });
+
+      it("applies each filter alone and combined, ordered by score", async () => {
+        await store.upsertProspects(prospectsFixture(ids, 30), T0);
+        const emails = async (f: ProspectFilterInput) =>
+          (await store.findProspects(filter(f), { limit: 100, offset: 0 })).rows.map((p) => p.email);
+        expect(await emails({ tier: "hot" })).toHaveLength(10);
+        expect(await emails({ tier: ["hot", "warm"] })).toHaveLength(20);
+        expect(await emails({ stage: "ready" })).toHaveLength(8);
+        expect(await emails({ source: "scraper" })).toHaveLength(6);
+        expect(await emails({ tags: ["coastal"] })).toHaveLength(15);
+        expect(await emails({ tags: ["coastal", "boutique"], tagsMatch: "all" })).toHaveLength(15);
+        expect(await emails({ tags: ["coastal", "nowhere"], tagsMatch: "any" })).toHaveLength(15);
+        expect(await emails({ tags: ["coastal", "nowhere"], tagsMatch: "all" })).toHaveLength(0);
+        expect(await emails({ minScore: 25 })).toEqual([
+          "p29@example.com",
+          "p28@example.com",
+          "p27@example.com",
+          "p26@example.com",
+          "p25@example.com",
+        ]);
+        expect(await emails({ search: "porto" })).toHaveLength(15);
+        expect(await emails({ search: "FIRST1" })).toHaveLength(11);
+        expect(await emails({ search: "p7@EXAMPLE" })).toEqual(["p7@example.com"]);
+        expect(await emails({ search: "hotel 2" })).toHaveLength(11);
+        expect(await emails({ tier: "hot", tags: ["coastal"], minScore: 10 })).toEqual([
+          "p24@example.com",
+          "p18@example.com",
+          "p12@example.com",
+        ]);
+        expect(await emails({ hasEmail: true })).toHaveLength(30);
+        expect(await emails({ hasEmail: false })).toHaveLength(0);
+      });
+
+      it("treats search text as data: wildcards and SQL match nothing and harm nothing", async () => {
+        await store.upsertProspects(prospectsFixture(ids, 5), T0);
+        for (const search of ["'; drop table prospects; --", "%", "_", "\\", '"', "p1%"]) {
+          expect((await store.findProspects(filter({ search }), { limit: 10, offset: 0 })).total).toBe(0);
+        }
+        expect((await store.findProspects(filter(), { limit: 10, offset: 0 })).total).toBe(5);
+      });
+
+      it("excludes archived prospects unless asked, and pages with a total", async () => {
+        await store.upsertProspects(
+          prospectsFixture(ids, 12, (i) => ({ archived: i < 2 })),
+          T0,
+        );
+        const page = await store.findProspects(filter(), { limit: 4, offset: 4 });
+        expect(page.total).toBe(10);
+        expect(page.rows.map((p) => p.score)).toEqual([7, 6, 5, 4]);
+        expect((await store.findProspects(filter({ archived: true }), { limit: 10, offset: 0 })).total).toBe(
+          2,
+        );
+      });
+    });
+
+    describe("audience", () => {
+      it("enrolls matching prospects once; a second enroll skips them as already enrolled", async () => {
+        const { campaign } = await seed(10);
+        const first = await enrollAll(campaign.id);
+        expect(first.added).toBe(10);
+        expect(first.leadIds).toHaveLength(10);
+        const second = await enrollAll(campaign.id);
+        expect(second).toMatchObject({ added: 0, skipped: 10, reasons: { already_enrolled: 10 } });
+        const counters = await store.getCounters(campaign.id);
+        expect(counters).toMatchObject({ leadsCount: 10, activeLeads: 10, completedLeads: 0 });
+        expect(counters.leadsByStatus.active).toBe(10);
+        const lead = await store.getLead(first.leadIds[0]!);
+        expect(lead).toMatchObject({ status: "active", currentStep: 0, nextEmailAt: T0, addedBy: "manual" });
+      });
+
+      it("skips suppressed addresses and unknown ids with reasons", async () => {
+        const { campaign, prospects } = await seed(5);
+        await store.suppress([
+          { email: "P1@example.com", reason: "bounced", campaignId: null, createdAt: T0 },
+        ]);
+        const result = await store.enrollProspects({
+          campaignId: campaign.id,
+          filter: filter({ ids: [prospects[0]!.id, prospects[1]!.id, ids.id()] }),
+          rules: {},
+          variant: "B",
+          mailboxIds: [],
+          addedBy: "import",
+          firstEmailAt: T0,
+          now: T0,
+          newId: () => ids.id(),
+        });
+        expect(result).toMatchObject({ added: 1, skipped: 2, reasons: { suppressed: 1, not_found: 1 } });
+        expect((await store.getLead(result.leadIds[0]!))?.assignedVariant).toBe("B");
+      });
+
+      it("previews exactly what enroll then adds, stage by stage", async () => {
+        const { campaign } = await seed(12);
+        const other = await store.createCampaign(campaignFixture(ids));
+        await store.suppress([
+          { email: "p2@example.com", reason: "unsubscribed", campaignId: null, createdAt: T0 },
+        ]);
+        await store.enrollProspects({
+          campaignId: other.id,
+          filter: filter({ search: "p3@" }),
+          rules: {},
+          variant: null,
+          mailboxIds: [],
+          addedBy: "manual",
+          firstEmailAt: T0,
+          now: T0,
+          newId: () => ids.id(),
+        });
+        await store.enrollProspects({
+          campaignId: campaign.id,
+          filter: filter({ search: "p4@" }),
+          rules: {},
+          variant: null,
+          mailboxIds: [],
+          addedBy: "manual",
+          firstEmailAt: T0,
+          now: T0,
+          newId: () => ids.id(),
+        });
+        const rules = { excludeActiveInOtherCampaigns: true, excludeContactedWithinDays: 30 };
+        const preview = await store.previewAudience({
+          campaignId: campaign.id,
+          filter: filter(),
+          rules,
+          now: T0,
+          sampleSize: 3,
+        });
+        expect(preview).toMatchObject({
+          matching: 12,
+          withValidEmail: 12,
+          notSuppressed: 11,
+          notInCampaign: 10,
+          notActiveElsewhere: 9,
+          notRecentlyContacted: 9,
+          enrollable: 9,
+        });
+        expect(preview.sample).toHaveLength(3);
+        const enrolled = await store.enrollProspects({
+          campaignId: campaign.id,
+          filter: filter(),
+          rules,
+          variant: null,
+          mailboxIds: [],
+          addedBy: "automation",
+          firstEmailAt: T0,
+          now: T0,
+          newId: () => ids.id(),
+        });
+        expect(enrolled.added).toBe(preview.enrollable);
+        expect(enrolled.reasons).toEqual({ suppressed: 1, already_enrolled: 1, active_in_other_campaign: 1 });
+      });
+
+      it("spreads new leads over mailboxes round robin", async () => {
+        const { campaign } = await seed(4);
+        const result = await enrollAll(campaign.id, T0, { mailboxIds: ["m1", "m2"] });
+        const leads = await Promise.all(result.leadIds.map((id) => store.getLead(id)));
+        expect(leads.map((l) => l?.mailboxId)).toEqual(["m1", "m2", "m1", "m2"]);
+      });
+    });
+
+    describe("claiming", () => {
+      it("claims only due, active leads, oldest due first, up to the limit", async () => {
+        const { campaign } = await seed(5);
+        const { leadIds } = await enrollAll(campaign.id, at(0));
+        await enrollAll(campaign.id, at(0));
+        const later = await store.createCampaign(campaignFixture(ids));
+        await store.enrollProspects({
+          campaignId: later.id,
+          filter: filter(),
+          rules: {},
+          variant: null,
+          mailboxIds: [],
+          addedBy: "manual",
+          firstEmailAt: at(60),
+          now: T0,
+          newId: () => ids.id(),
+        });
+        const claimed = await claim(campaign.id, { limit: 3 });
+        expect(claimed).toHaveLength(3);
+        expect(claimed.every((c) => leadIds.includes(c.lead.id))).toBe(true);
+        expect(claimed[0]?.prospect.email).toMatch(/@example\.com$/);
+        expect(await claim(later.id)).toHaveLength(0);
+      });
+
+      it("never hands one lead to two live leases, even when claims race", async () => {
+        const { campaign } = await seed(40);
+        await enrollAll(campaign.id);
+        const other = handle.another ? await handle.another() : store;
+        const results = await Promise.all(
+          Array.from({ length: 6 }, (_, i) =>
+            (i % 2 === 0 ? store : other).claimDueLeads({
+              campaignId: campaign.id,
+              now: at(1),
+              limit: 10,
+              leaseToken: ids.token(),
+              leaseExpiresAt: at(11),
+              quotas: [],
+            }),
+          ),
+        );
+        const claimedIds = results.flat().map((c) => c.lead.id);
+        expect(claimedIds).toHaveLength(40);
+        expect(new Set(claimedIds).size).toBe(40);
+      });
+
+      it("lets another worker take a lead once its lease has expired", async () => {
+        const { campaign } = await seed(1);
+        await enrollAll(campaign.id);
+        const [first] = await claim(campaign.id, { now: at(1), leaseExpiresAt: at(6) });
+        expect(await claim(campaign.id, { now: at(5) })).toHaveLength(0);
+        const [second] = await claim(campaign.id, { now: at(7) });
+        expect(second?.lead.id).toBe(first?.lead.id);
+        expect(second?.leaseToken).not.toBe(first?.leaseToken);
+      });
+
+      it("reserves daily quota atomically across engines sharing the store", async () => {
+        const { campaign } = await seed(30);
+        await enrollAll(campaign.id);
+        const other = handle.another ? await handle.another() : store;
+        const quotas = [{ key: `campaign:${campaign.id}`, day: "2026-01-05", limit: 12 }];
+        const results = await Promise.all(
+          Array.from({ length: 4 }, (_, i) =>
+            (i % 2 === 0 ? store : other).claimDueLeads({
+              campaignId: campaign.id,
+              now: at(1),
+              limit: 5,
+              leaseToken: ids.token(),
+              leaseExpiresAt: at(11),
+              quotas,
+            }),
+          ),
+        );
+        expect(results.flat()).toHaveLength(12);
+        expect(await store.getQuotaUsage(`campaign:${campaign.id}`, "2026-01-05")).toBe(12);
+        expect(await claim(campaign.id, { quotas })).toHaveLength(0);
+        expect(await claim(campaign.id, { quotas: [{ ...quotas[0]!, day: "2026-01-06" }] })).toHaveLength(12);
+      });
+
+      it("gives quota back on release and can reschedule or pause the lead", async () => {
+        const { campaign } = await seed(3);
+        await enrollAll(campaign.id);
+        const quotas = [{ key: `campaign:${campaign.id}`, day: "2026-01-05", limit: 3 }];
+        const claimed = await claim(campaign.id, { quotas });
+        expect(claimed).toHaveLength(3);
+        await store.releaseLeads(
+          [
+            {
+              leadId: claimed[0]!.lead.id,
+              leaseToken: claimed[0]!.leaseToken,
+              nextEmailAt: at(120),
+              quotas: claimed[0]!.quotas,
+            },
+            {
+              leadId: claimed[1]!.lead.id,
+              leaseToken: claimed[1]!.leaseToken,
+              pause: { reason: "missing first_name" },
+              quotas: claimed[1]!.quotas,
+            },
+            { leadId: claimed[2]!.lead.id, leaseToken: claimed[2]!.leaseToken, quotas: claimed[2]!.quotas },
+          ],
+          at(2),
+        );
+        expect(await store.getQuotaUsage(`campaign:${campaign.id}`, "2026-01-05")).toBe(0);
+        expect((await store.getLead(claimed[0]!.lead.id))?.nextEmailAt).toEqual(at(120));
+        expect(await store.getLead(claimed[1]!.lead.id)).toMatchObject({
+          status: "paused",
+          nextEmailAt: null,
+          lastError: "missing first_name",
+        });
+        const again = await claim(campaign.id, { now: at(3), quotas });
+        expect(again.map((c) => c.lead.id)).toEqual([claimed[2]!.lead.id]);
+      });
+
+      it("filters by mailbox and paces a mailbox to one claim per gap", async () => {
+        const { campaign } = await seed(4);
+        const now = at(0);
+        await store.saveMailbox({
+          id: "m1",
+          fromName: "Ana",
+          fromEmail: "ana@sender.test",
+          replyTo: null,
+          dailyCap: null,
+          minGapSeconds: 60,
+          gapJitterSeconds: 0,
+          flaggedAt: null,
+          flagReason: null,
+          createdAt: now,
+          updatedAt: now,
+        });
+        await enrollAll(campaign.id, T0, { mailboxIds: ["m1", "m2"] });
+        const pacing = { mailboxId: "m1", nextFreeAt: at(2) };
+        const first = await claim(campaign.id, { mailboxId: "m1", pacing });
+        expect(first.map((c) => c.lead.mailboxId)).toEqual(["m1"]);
+        expect(
+          await claim(campaign.id, {
+            mailboxId: "m1",
+            now: at(1.5),
+            pacing: { mailboxId: "m1", nextFreeAt: at(3) },
+          }),
+        ).toHaveLength(0);
+        expect(
+          await claim(campaign.id, {
+            mailboxId: "m1",
+            now: at(2),
+            pacing: { mailboxId: "m1", nextFreeAt: at(3) },
+          }),
+        ).toHaveLength(1);
+        expect((await claim(campaign.id, { mailboxId: "m2" })).map((c) => c.lead.mailboxId)).toEqual([
+          "m2",
+          "m2",
+        ]);
+        expect(await claim(campaign.id, { mailboxId: null })).toHaveLength(0);
+      });
+    });
+
+    describe("sending", () => {
+      async function claimOne() {
+        const { campaign } = await seed(1);
+        await enrollAll(campaign.id);
+        const [claimed] = await claim(campaign.id);
+        return { campaign, claimed: claimed! };
+      }
+
+      it("records a send before it happens, then advances the lead and moves counters", async () => {
+        const { campaign, claimed } = await claimOne();
+        const email = newEmailFixture(ids, {
+          leadId: claimed.lead.id,
+          campaignId: campaign.id,
+          prospectId: claimed.prospect.id,
+          stepNumber: 1,
+          leaseToken: claimed.leaseToken,
+          variant: "B",
+        });
+        const begun = await store.beginSends([email], at(1));
+        expect(begun).toEqual({ begun: [email.id], fenced: [], stale: [] });
+        expect((await store.getEmail(email.id))?.status).toBe("sending");
+        expect((await store.getCounters(campaign.id)).emailsSent).toBe(1);
+        const result = await store.completeSends([
+          {
+            kind: "sent",
+            emailId: email.id,
+            leadId: claimed.lead.id,
+            leaseToken: claimed.leaseToken,
+            at: at(1),
+            response: "250 OK",
+            lead: advanceFixture(1, 3, at(1), at(3000), "B"),
+            counters: [],
+            event: eventFixture(ids, "sent", at(1), {
+              campaignId: campaign.id,
+              leadId: claimed.lead.id,
+              emailId: email.id,
+            }),
+          },
+        ]);
+        expect(result).toEqual({ applied: [claimed.lead.id], fenced: [] });
+        expect(await store.getEmail(email.id)).toMatchObject({
+          status: "sent",
+          sentAt: at(1),
+          response: "250 OK",
+          direction: "outbound",
+        });
+        const lead = await store.getLead(claimed.lead.id);
+        expect(lead).toMatchObject({
+          currentStep: 1,
+          status: "active",
+          assignedVariant: "B",
+          nextEmailAt: at(3000),
+          emailsSent: 1,
+        });
+        const counters = await store.getCounters(campaign.id);
+        expect(counters.steps).toEqual([
+          expect.objectContaining({ stepNumber: 1, variant: "B", sent: 1, opens: 0 }),
+        ]);
+        expect(await store.listEvents({ campaignId: campaign.id, limit: 10 })).toHaveLength(1);
+        expect(
+          await store.claimDueLeads({
+            campaignId: campaign.id,
+            now: at(2),
+            limit: 5,
+            leaseToken: "x",
+            leaseExpiresAt: at(9),
+            quotas: [],
+          }),
+        ).toHaveLength(0);
+      });
+
+      it("creates one record per (lead, step) however often it is attempted", async () => {
+        const { campaign, claimed } = await claimOne();
+        const make = () =>
+          newEmailFixture(ids, {
+            leadId: claimed.lead.id,
+            campaignId: campaign.id,
+            prospectId: claimed.prospect.id,
+            stepNumber: 1,
+            leaseToken: claimed.leaseToken,
+          });
+        const other = handle.another ? await handle.another() : store;
+        const results = await Promise.all([
+          store.beginSends([make()], at(1)),
+          other.beginSends([make()], at(1)),
+        ]);
+        expect(results.flatMap((r) => r.begun)).toHaveLength(1);
+        expect((await store.listEmails({ leadId: claimed.lead.id, limit: 10, offset: 0 })).length).toBe(1);
+        expect((await store.getCounters(campaign.id)).emailsSent).toBe(1);
+      });
+
+      it("fences writes of a worker whose lease was taken over", async () => {
+        const { campaign, claimed } = await claimOne();
+        const taken = await claim(campaign.id, { now: at(20), leaseExpiresAt: at(30) });
+        expect(taken).toHaveLength(1);
+        const email = newEmailFixture(ids, {
+          leadId: claimed.lead.id,
+          campaignId: campaign.id,
+          prospectId: claimed.prospect.id,
+          stepNumber: 1,
+          leaseToken: claimed.leaseToken,
+        });
+        expect(await store.beginSends([email], at(21))).toEqual({
+          begun: [],
+          fenced: [claimed.lead.id],
+          stale: [],
+        });
+        const outcome = await store.completeSends([
+          {
+            kind: "sent",
+            emailId: email.id,
+            leadId: claimed.lead.id,
+            leaseToken: claimed.leaseToken,
+            at: at(21),
+            response: null,
+            lead: advanceFixture(1, 3, at(21), at(3000)),
+            counters: [],
+            event: eventFixture(ids, "sent", at(21)),
+          },
+        ]);
+        expect(outcome).toEqual({ applied: [], fenced: [claimed.lead.id] });
+        expect((await store.getLead(claimed.lead.id))?.currentStep).toBe(0);
+      });
+
+      it("marks an attempt whose worker died as unknown and never begins it again", async () => {
+        const { campaign, claimed } = await claimOne();
+        const dead = newEmailFixture(ids, {
+          leadId: claimed.lead.id,
+          campaignId: campaign.id,
+          prospectId: claimed.prospect.id,
+          stepNumber: 1,
+          leaseToken: claimed.leaseToken,
+        });
+        await store.beginSends([dead], at(1));
+        const [retaken] = await claim(campaign.id, { now: at(20), leaseExpiresAt: at(30) });
+        expect(retaken?.lead.id).toBe(claimed.lead.id);
+        const retry = newEmailFixture(ids, {
+          leadId: claimed.lead.id,
+          campaignId: campaign.id,
+          prospectId: claimed.prospect.id,
+          stepNumber: 1,
+          leaseToken: retaken!.leaseToken,
+        });
+        const result = await store.beginSends([retry], at(20));
+        expect(result.begun).toEqual([]);
+        expect(result.stale.map((e) => [e.id, e.status])).toEqual([[dead.id, "unknown"]]);
+        await store.completeSends([
+          {
+            kind: "unknown",
+            emailId: dead.id,
+            leadId: claimed.lead.id,
+            leaseToken: retaken!.leaseToken,
+            at: at(20),
+            response: null,
+            lead: advanceFixture(1, 3, at(20), at(3000)),
+            counters: [],
+            event: eventFixture(ids, "outcome_unknown", at(20)),
+          },
+        ]);
+        const counters = await store.getCounters(campaign.id);
+        expect(counters.emailsSent).toBe(1);
+        expect(counters.steps[0]).toMatchObject({ sent: 1, unknown: 1 });
+        expect((await store.getLead(claimed.lead.id))?.currentStep).toBe(1);
+        expect(await store.listEmails({ leadId: claimed.lead.id, limit: 10, offset: 0 })).toHaveLength(1);
+      });
+
+      it("deletes a soft-failed attempt and takes its sent counters back", async () => {
+        const { campaign, claimed } = await claimOne();
+        const email = newEmailFixture(ids, {
+          leadId: claimed.lead.id,
+          campaignId: campaign.id,
+          prospectId: claimed.prospect.id,
+          stepNumber: 1,
+          leaseToken: claimed.leaseToken,
+        });
+        await store.beginSends([email], at(1));
+        await store.completeSends([
+          {
+            kind: "retry",
+            emailId: email.id,
+            leadId: claimed.lead.id,
+            leaseToken: claimed.leaseToken,
+            at: at(1),
+            response: "451 4.7.1 try later",
+            lead: {
+              ...advanceFixture(0, 3, at(1), at(16)),
+              emailsSent: 0,
+              lastEmailAt: null,
+              assignedVariant: null,
+              attempts: 1,
+              lastError: "451 4.7.1",
+            },
+            counters: [],
+            event: eventFixture(ids, "send_failed", at(1)),
+          },
+        ]);
+        expect(await store.getEmail(email.id)).toBeNull();
+        expect((await store.getCounters(campaign.id)).emailsSent).toBe(0);
+        expect(await store.getLead(claimed.lead.id)).toMatchObject({
+          status: "active",
+          attempts: 1,
+          nextEmailAt: at(16),
+          currentStep: 0,
+        });
+        expect(await claim(campaign.id, { now: at(16) })).toHaveLength(1);
+      });
+
+      it("bounces: the row is kept as bounced, the lead stops and the address is suppressed", async () => {
+        const { campaign, claimed } = await claimOne();
+        const email = newEmailFixture(ids, {
+          leadId: claimed.lead.id,
+          campaignId: campaign.id,
+          prospectId: claimed.prospect.id,
+          stepNumber: 1,
+          leaseToken: claimed.leaseToken,
+        });
+        await store.beginSends([email], at(1));
+        await store.completeSends([
+          {
+            kind: "bounced",
+            emailId: email.id,
+            leadId: claimed.lead.id,
+            leaseToken: claimed.leaseToken,
+            at: at(1),
+            response: "550 5.1.1 no such user",
+            lead: {
+              ...advanceFixture(0, 3, at(1), null),
+              status: "bounced",
+              nextEmailAt: null,
+              lastError: "550 5.1.1",
+            },
+            counters: [delta(campaign.id, 1, "A", "bouncedHard")],
+            suppress: { email: claimed.prospect.email!, reason: "hard bounce" },
+            event: eventFixture(ids, "bounced", at(1)),
+          },
+        ]);
+        expect(await store.getEmail(email.id)).toMatchObject({
+          status: "bounced",
+          response: "550 5.1.1 no such user",
+        });
+        expect(await store.getLead(claimed.lead.id)).toMatchObject({ status: "bounced", nextEmailAt: null });
+        expect(await store.findSuppressed([claimed.prospect.email!.toUpperCase()])).toEqual(
+          new Set([claimed.prospect.email]),
+        );
+        const counters = await store.getCounters(campaign.id);
+        expect(counters).toMatchObject({ emailsSent: 1, activeLeads: 0, leadsCount: 1 });
+        expect(counters.steps[0]).toMatchObject({ sent: 1, bouncedHard: 1 });
+      });
+
+      it("keeps a reply that arrived mid-send: the step is recorded, the lead stays replied", async () => {
+        const { campaign, claimed } = await claimOne();
+        const email = newEmailFixture(ids, {
+          leadId: claimed.lead.id,
+          campaignId: campaign.id,
+          prospectId: claimed.prospect.id,
+          stepNumber: 1,
+          leaseToken: claimed.leaseToken,
+        });
+        await store.beginSends([email], at(1));
+        const before = await store.getLead(claimed.lead.id);
+        const change = await store.applyLeadChanges([
+          {
+            leadId: claimed.lead.id,
+            expectedVersion: before!.version,
+            set: { status: "replied", nextEmailAt: null, hasReplied: true, repliedAt: at(1) },
+            counters: [],
+            event: eventFixture(ids, "replied", at(1)),
+          },
+        ]);
+        expect(change.applied).toEqual([claimed.lead.id]);
+        await store.completeSends([
+          {
+            kind: "sent",
+            emailId: email.id,
+            leadId: claimed.lead.id,
+            leaseToken: claimed.leaseToken,
+            at: at(2),
+            response: "250 OK",
+            lead: advanceFixture(1, 3, at(2), at(3000)),
+            counters: [],
+            event: eventFixture(ids, "sent", at(2)),
+          },
+        ]);
+        expect(await store.getLead(claimed.lead.id)).toMatchObject({
+          status: "replied",
+          nextEmailAt: null,
+          currentStep: 1,
+          emailsSent: 1,
+        });
+        expect(await store.getCounters(campaign.id)).toMatchObject({
+          activeLeads: 0,
+          completedLeads: 0,
+          leadsCount: 1,
+        });
+      });
+
+      it("completes the lead after its last step and counts it as completed", async () => {
+        const { campaign, claimed } = await claimOne();
+        const email = newEmailFixture(ids, {
+          leadId: claimed.lead.id,
+          campaignId: campaign.id,
+          prospectId: claimed.prospect.id,
+          stepNumber: 1,
+          leaseToken: claimed.leaseToken,
+        });
+        await store.beginSends([email], at(1));
+        await store.completeSends([
+          {
+            kind: "sent",
+            emailId: email.id,
+            leadId: claimed.lead.id,
+            leaseToken: claimed.leaseToken,
+            at: at(1),
+            response: null,
+            lead: advanceFixture(1, 1, at(1), null),
+            counters: [],
+            event: eventFixture(ids, "completed", at(1)),
+          },
+        ]);
+        expect(await store.getCounters(campaign.id)).toMatchObject({ activeLeads: 0, completedLeads: 1 });
+      });
+    });
+
+    describe("lead changes and engagement", () => {
+      async function sentEmail() {
+        const { campaign } = await seed(1);
+        await enrollAll(campaign.id);
+        const [claimed] = await claim(campaign.id);
+        const email = newEmailFixture(ids, {
+          leadId: claimed!.lead.id,
+          campaignId: campaign.id,
+          prospectId: claimed!.prospect.id,
+          stepNumber: 1,
+          leaseToken: claimed!.leaseToken,
+        });
+        await store.beginSends([email], at(1));
+        await store.completeSends([
+          {
+            kind: "sent",
+            emailId: email.id,
+            leadId: claimed!.lead.id,
+            leaseToken: claimed!.leaseToken,
+            at: at(1),
+            response: null,
+            lead: advanceFixture(1, 3, at(1), at(3000)),
+            counters: [],
+            event: eventFixture(ids, "sent", at(1)),
+          },
+        ]);
+        return { campaign, email, leadId: claimed!.lead.id };
+      }
+
+      it("fences lead changes on version", async () => {
+        const { leadId } = await sentEmail();
+        const lead = await store.getLead(leadId);
+        const pause = {
+          leadId,
+          expectedVersion: lead!.version,
+          set: { status: "paused" as const, nextEmailAt: null },
+          counters: [],
+          event: eventFixture(ids, "paused", at(2)),
+        };
+        expect(await store.applyLeadChanges([pause])).toEqual({ applied: [leadId], conflicts: [] });
+        expect(
+          await store.applyLeadChanges([{ ...pause, event: eventFixture(ids, "paused", at(2)) }]),
+        ).toEqual({
+          applied: [],
+          conflicts: [leadId],
+        });
+        expect((await store.getLead(leadId))?.version).toBe(lead!.version + 1);
+      });
+
+      it("counts an email's first human open once, however many opens race", async () => {
+        const { campaign, email, leadId } = await sentEmail();
+        const other = handle.another ? await handle.another() : store;
+        const opens = Array.from({ length: 8 }, (_, i) =>
+          (i % 2 ? other : store).recordEngagements([
+            {
+              kind: "open",
+              emailId: email.id,
+              eventId: ids.id(),
+              at: at(10 + i),
+              day: "2026-01-05",
+              machine: false,
+            },
+          ]),
+        );
+        const results = (await Promise.all(opens)).flat();
+        expect(results.filter((r) => r.firstHuman)).toHaveLength(1);
+        const counters = await store.getCounters(campaign.id);
+        expect(counters.emailsOpened).toBe(1);
+        expect(counters.steps[0]).toMatchObject({ opens: 1, machineOpens: 0 });
+        expect((await store.getLead(leadId))?.emailsOpened).toBe(1);
+        expect((await store.getEmail(email.id))?.openedAt).toBeInstanceOf(Date);
+      });
+
+      it("keeps machine opens apart and counts a click as an open", async () => {
+        const { campaign, email } = await sentEmail();
+        const [machine] = await store.recordEngagements([
+          { kind: "open", emailId: email.id, eventId: ids.id(), at: at(1), day: "2026-01-05", machine: true },
+        ]);
+        expect(machine).toMatchObject({ found: true, firstMachine: true, firstHuman: false });
+        expect((await store.getCounters(campaign.id)).steps[0]).toMatchObject({ opens: 0, machineOpens: 1 });
+        const [click] = await store.recordEngagements([
+          {
+            kind: "click",
+            emailId: email.id,
+            eventId: ids.id(),
+            at: at(30),
+            day: "2026-01-06",
+            machine: false,
+            url: "https://example.com",
+          },
+        ]);
+        expect(click?.firstHuman).toBe(true);
+        expect((await store.getCounters(campaign.id)).steps[0]).toMatchObject({
+          opens: 1,
+          clicks: 1,
+          machineOpens: 1,
+        });
+        const [again] = await store.recordEngagements([
+          {
+            kind: "click",
+            emailId: email.id,
+            eventId: ids.id(),
+            at: at(31),
+            day: "2026-01-06",
+            machine: false,
+            url: "https://example.com",
+          },
+        ]);
+        expect(again?.firstHuman).toBe(false);
+        const days = await store.getDailyActivity(campaign.id, {
+          fromDay: "2026-01-01",
+          toDay: "2026-01-31",
+        });
+        expect(days.map((d) => [d.day, d.sent, d.opens, d.clicks])).toEqual([
+          ["2026-01-05", 1, 0, 0],
+          ["2026-01-06", 0, 1, 1],
+        ]);
+        expect(
+          await store.recordEngagements([
+            {
+              kind: "open",
+              emailId: ids.id(),
+              eventId: ids.id(),
+              at: at(1),
+              day: "2026-01-05",
+              machine: false,
+            },
+          ]),
+        ).toEqual([{ emailId: expect.any(String), found: false, firstHuman: false, firstMachine: false }]);
+      });
+
+      it("stamps replied and bounced once, finds emails by Message-ID and keeps inbound mail", async () => {
+        const { email } = await sentEmail();
+        expect(await store.markEmail(email.id, "replied", at(5))).toBe(true);
+        expect(await store.markEmail(email.id, "replied", at(6))).toBe(false);
+        expect((await store.getEmail(email.id))?.repliedAt).toEqual(at(5));
+        const found = await store.findEmailsByMessageId([email.messageId, "<nope@x>"]);
+        expect(found.map((e) => e.id)).toEqual([email.id]);
+        const inboundId = ids.id();
+        await store.saveInboundEmail({
+          ...(await store.getEmail(email.id))!,
+          id: inboundId,
+          direction: "inbound",
+          status: "received",
+          messageId: `<${inboundId}@gmail.test>`,
+          inReplyTo: email.messageId,
+          stepNumber: null,
+          variant: null,
+          idempotencyKey: null,
+          counterDay: null,
+        });
+        expect((await store.getEmail(inboundId))?.direction).toBe("inbound");
+        expect(await store.findEmailsByMessageId([`<${inboundId}@gmail.test>`])).toEqual([]);
+      });
+
+      it("resumes paused leads whose pause has run out", async () => {
+        const { leadId } = await sentEmail();
+        const lead = await store.getLead(leadId);
+        await store.applyLeadChanges([
+          {
+            leadId,
+            expectedVersion: lead!.version,
+            set: { status: "paused", nextEmailAt: null, pausedUntil: at(100) },
+            counters: [],
+            event: eventFixture(ids, "paused", at(2)),
+          },
+        ]);
+        expect(await store.findLeadsToResume(at(99), 10)).toEqual([]);
+        expect((await store.findLeadsToResume(at(100), 10)).map((l) => l.id)).toEqual([leadId]);
+      });
+    });
+
+    describe("suppression, events and metrics", () => {
+      it("suppresses addresses case-insensitively and keeps the first reason", async () => {
+        await store.suppress([
+          { email: "Someone@Example.com", reason: "unsubscribed", campaignId: null, createdAt: T0 },
+          { email: "someone@example.com", reason: "bounced", campaignId: null, createdAt: at(1) },
+        ]);
+        expect(await store.findSuppressed(["SOMEONE@example.com", "other@example.com"])).toEqual(
+          new Set(["someone@example.com"]),
+        );
+        expect(await store.listSuppressions({ limit: 10, offset: 0 })).toEqual([
+          { email: "someone@example.com", reason: "unsubscribed", campaignId: null, createdAt: T0 },
+        ]);
+      });
+
+      it("lists events oldest first, narrows by kind and pages after an id", async () => {
+        const { campaign } = await seed(0);
+        const events = [0, 1, 2, 3].map((i) =>
+          eventFixture(ids, i % 2 ? "opened" : "sent", at(i), { campaignId: campaign.id, data: { i } }),
+        );
+        await store.appendEvents(events);
+        const all = await store.listEvents({ campaignId: campaign.id, limit: 10 });
+        expect(all.map((e) => e.data.i)).toEqual([0, 1, 2, 3]);
+        expect(
+          (await store.listEvents({ campaignId: campaign.id, kinds: ["opened"], limit: 10 })).map(
+            (e) => e.data.i,
+          ),
+        ).toEqual([1, 3]);
+        expect(
+          (await store.listEvents({ campaignId: campaign.id, limit: 2, after: events[1]!.id })).map(
+            (e) => e.data.i,
+          ),
+        ).toEqual([2, 3]);
+      });
+
+      it("reports every counter as zero for a new campaign", async () => {
+        const { campaign } = await seed(0);
+        const counters = await store.getCounters(campaign.id);
+        expect(counters).toMatchObject({
+          emailsSent: 0,
+          emailsOpened: 0,
+          repliesReceived: 0,
+          leadsCount: 0,
+          steps: [],
+        });
+        expect(Object.values(counters.leadsByStatus).every((n) => n === 0)).toBe(true);
+      });
+
+      it("deletes a campaign with its leads", async () => {
+        const { campaign } = await seed(2);
+        const { leadIds } = await enrollAll(campaign.id);
+        await store.deleteCampaign(campaign.id);
+        expect(await store.getCampaign(campaign.id)).toBeNull();
+        expect(await store.getLead(leadIds[0]!)).toBeNull();
+      });
+    });
+  });
+}
