@@ -265,6 +265,7 @@ export interface NewEmail
     | "response"
     | "direction"
     | "counterDay"
+    | "createdAt"
   > {
   leadId: string;
   campaignId: string;
