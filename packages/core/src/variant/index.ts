@@ -1,0 +1,6 @@
+export {
+  type AssignVariantInput,
+  assignVariant,
+  assignVariantInputSchema,
+  variantContentForStep,
+} from "./assign-variant.js";
