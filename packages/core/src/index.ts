@@ -6,5 +6,7 @@ export * from "./campaign/campaign-schema.js";
 export * from "./dispatch/email-record.js";
 export * from "./dispatch/mailbox-schema.js";
 export * from "./errors.js";
-export * from "./lead/lead.js";
+export * from "./lead/index.js";
+export * from "./schedule/index.js";
+export * from "./variant/index.js";
 export * from "./ports.js";
