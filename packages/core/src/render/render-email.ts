@@ -1,0 +1,65 @@
+import { escapeHtml } from "../personalize/escape-html.js";
+import { missingVariables, renderPart, type TemplateValues } from "../personalize/render-template.js";
+import type { CompiledEmail } from "./compile-email.js";
+import type { EmailSegment } from "./email-segment.js";
+import { sanitizeSubject } from "./email-subject.js";
+import { linkifyText } from "./linkify.js";
+
+/** One lead's email, ready for a transport; or the variables the lead has no value for. */
+export type RenderedEmail =
+  | { ok: true; subject: string; html: string; text: string; variables: string[] }
+  | { ok: false; missing: string[] };
+
+/**
+ * Fills a compiled email with one lead's values: HTML-escaped in the HTML body, raw in the text body
+ * and the subject (whose control characters become spaces). Subject and body spin independently, and
+ * the HTML and text bodies always print the same options.
+ */
+export function renderEmail(
+  compiled: CompiledEmail,
+  values: TemplateValues,
+  options: { seed: string },
+): RenderedEmail {
+  const missing = [
+    ...new Set([
+      ...missingVariables(compiled.subject.parts, values),
+      ...missingVariables(compiled.body.parts, values),
+    ]),
+  ];
+  if (missing.length > 0) return { ok: false, missing };
+
+  const subjectSeed = `${options.seed}:subject`;
+  const bodySeed = `${options.seed}:body`;
+  let subject = "";
+  for (const part of compiled.subject.parts) subject += renderPart(part, values, subjectSeed, raw);
+  return {
+    ok: true,
+    subject: sanitizeSubject(subject),
+    html: fill(compiled.html, values, bodySeed, "html"),
+    text: fill(compiled.text, values, bodySeed, "none"),
+    variables: [...compiled.variables],
+  };
+}
+
+function fill(
+  segments: readonly EmailSegment[],
+  values: TemplateValues,
+  seed: string,
+  mode: "html" | "none",
+): string {
+  let out = "";
+  for (const segment of segments) {
+    if (typeof segment === "string") out += segment;
+    else out += renderPart(segment.part, values, seed, printer(mode, segment.linkify));
+  }
+  return out;
+}
+
+function printer(mode: "html" | "none", linkify: boolean): (value: string) => string {
+  if (mode === "none") return raw;
+  return linkify ? linkifyText : escapeHtml;
+}
+
+function raw(value: string): string {
+  return value;
+}
