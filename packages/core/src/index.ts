@@ -10,3 +10,5 @@ export * from "./lead/index.js";
 export * from "./schedule/index.js";
 export * from "./variant/index.js";
 export * from "./ports.js";
+export * from "./personalize/index.js";
+export * from "./render/index.js";
