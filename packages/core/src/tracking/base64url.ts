@@ -1,0 +1,42 @@
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const VALUES = new Map([...ALPHABET].map((char, value) => [char, value]));
+
+/** Encodes bytes as unpadded base64url (RFC 4648 §5). */
+export function encodeBase64Url(bytes: Uint8Array): string {
+  let out = "";
+  for (let i = 0; i < bytes.length; i += 3) {
+    const a = bytes[i]!;
+    const b = bytes[i + 1];
+    const c = bytes[i + 2];
+    out += ALPHABET[a >> 2]!;
+    out += ALPHABET[((a & 0x03) << 4) | ((b ?? 0) >> 4)]!;
+    if (b !== undefined) out += ALPHABET[((b & 0x0f) << 2) | ((c ?? 0) >> 6)]!;
+    if (c !== undefined) out += ALPHABET[c & 0x3f]!;
+  }
+  return out;
+}
+
+/**
+ * Decodes unpadded base64url strictly: null for padding, any character outside the alphabet, an
+ * impossible length, or unused trailing bits that are not zero. Strictness makes the encoding
+ * canonical, so one byte string has exactly one spelling.
+ */
+export function decodeBase64Url(text: string): Uint8Array | null {
+  if (text.length % 4 === 1) return null;
+  const out = new Uint8Array(Math.floor((text.length * 3) / 4));
+  let bits = 0;
+  let buffer = 0;
+  let at = 0;
+  for (const char of text) {
+    const value = VALUES.get(char);
+    if (value === undefined) return null;
+    buffer = ((buffer << 6) | value) & 0x3fff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[at++] = (buffer >> bits) & 0xff;
+    }
+  }
+  if ((buffer & ((1 << bits) - 1)) !== 0) return null;
+  return out;
+}

@@ -1,0 +1,14 @@
+export * from "./auto-reply.js";
+export * from "./classify-engagement.js";
+export * from "./classify-inbound.js";
+export * from "./delivery-status.js";
+export { decodeAttributeValue, escapeHtml } from "./html-entities.js";
+export * from "./inbound-message.js";
+export type { MachineReason } from "./machine-agents.js";
+export * from "./match-keys.js";
+export * from "./open-pixel.js";
+export * from "./return-date.js";
+export * from "./rewrite-links.js";
+export * from "./tracking-token.js";
+export * from "./tracking-urls.js";
+export * from "./unsubscribe-footer.js";

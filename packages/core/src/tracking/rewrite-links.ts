@@ -1,0 +1,76 @@
+import { decodeAttributeValue, escapeHtml } from "./html-entities.js";
+import { scanTags } from "./html-tags.js";
+
+/** Marks a link that must keep its original URL: `<a href="…" data-cadenza-notrack>`. */
+export const NO_TRACK_ATTRIBUTE = "data-cadenza-notrack";
+
+/** Options of `rewriteLinks` and `findTrackableLinks`. */
+export interface RewriteLinksOptions {
+  /** Links to leave alone, e.g. the unsubscribe link; called with the decoded URL. */
+  skip?: (url: string) => boolean;
+}
+
+/** The rewritten document and the original URLs of the links it tracks, in index order. */
+export interface RewrittenLinks {
+  html: string;
+  /** `links[i]` is the URL a click token with `linkIndex: i` resolves to. */
+  links: string[];
+}
+
+/**
+ * Replaces the `href` of every trackable `<a>` with a tracked URL and lists the originals.
+ * Trackable: an absolute http(s) URL, not skipped, without `data-cadenza-notrack`. The href is
+ * decoded (character references) before use; the new one is escaped and double-quoted. Everything
+ * else in the document is left byte for byte.
+ *
+ * ```ts
+ * const { links } = rewriteLinks(html, (url, index) => url); // find them first…
+ * const tokens = await Promise.all(links.map((_, linkIndex) => signer.sign({ kind: "click", emailId, linkIndex })));
+ * const { html: tracked } = rewriteLinks(html, (_, i) => urls.click(tokens[i]!)); // …then rewrite
+ * ```
+ */
+export function rewriteLinks(
+  html: string,
+  toTrackedUrl: (url: string, index: number) => string,
+  options: RewriteLinksOptions = {},
+): RewrittenLinks {
+  const links: string[] = [];
+  let out = "";
+  let copied = 0;
+  for (const tag of scanTags(html)) {
+    if (tag.closing || tag.name !== "a") continue;
+    if (tag.attributes.some((a) => a.name === NO_TRACK_ATTRIBUTE)) continue;
+    // Browsers use the first of duplicate attributes.
+    const href = tag.attributes.find((a) => a.name === "href");
+    if (!href || href.value === null) continue;
+    const url = trackableUrl(decodeAttributeValue(href.value));
+    if (url === null || options.skip?.(url)) continue;
+    const tracked = toTrackedUrl(url, links.length);
+    links.push(url);
+    out += `${html.slice(copied, href.valueStart)}"${escapeHtml(tracked)}"`;
+    copied = href.valueEnd;
+  }
+  return { html: out + html.slice(copied), links };
+}
+
+/** The URLs `rewriteLinks` would track, in index order (to sign click tokens before rewriting). */
+export function findTrackableLinks(html: string, options: RewriteLinksOptions = {}): string[] {
+  return rewriteLinks(html, (url) => url, options).links;
+}
+
+/**
+ * The URL a browser would follow for this href if it is an absolute http(s) URL with a host, else
+ * null. Like the URL parser, strips leading and trailing C0 controls and spaces and drops tabs and
+ * newlines anywhere.
+ */
+function trackableUrl(href: string): string | null {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the URL parser strips exactly these.
+  const cleaned = href.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, "").replace(/[\t\n\r]/g, "");
+  if (!/^https?:/i.test(cleaned)) return null;
+  try {
+    const parsed = new URL(cleaned);
+    return parsed.hostname === "" ? null : cleaned;
+  } catch {
+    return null;
+  }
+}

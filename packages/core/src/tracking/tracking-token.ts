@@ -1,0 +1,191 @@
+import { z } from "zod";
+import { CadenzaError, parseInput } from "../errors.js";
+import { decodeBase64Url, encodeBase64Url } from "./base64url.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const emailIdSchema = z
+  .string()
+  .regex(UUID, "must be a UUID")
+  .transform((id) => id.toLowerCase());
+
+/** The kinds of tracking token; each is accepted only by its own route. */
+export const TOKEN_KINDS = ["open", "click", "unsubscribe"] as const;
+export type TokenKind = (typeof TOKEN_KINDS)[number];
+
+/** Most links a click token can point at (the index is stored in two bytes). */
+export const MAX_LINK_INDEX = 0xffff;
+
+/**
+ * What a tracking token carries. A click names the link by its index in the email's stored links,
+ * never by URL, so a token cannot be turned into a redirect to anywhere else.
+ */
+export const tokenPayloadSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("open"), emailId: emailIdSchema }),
+  z.object({
+    kind: z.literal("click"),
+    emailId: emailIdSchema,
+    linkIndex: z.number().int().min(0).max(MAX_LINK_INDEX),
+  }),
+  z.object({ kind: z.literal("unsubscribe"), emailId: emailIdSchema }),
+]);
+export type TokenPayload = z.output<typeof tokenPayloadSchema>;
+
+const secretSchema = z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -base64 32`)");
+
+/**
+ * Signing secrets, newest first: tokens are signed with the first and accepted with any, so a new
+ * secret can be put in front and an old one dropped once its tokens no longer matter.
+ */
+export const tokenSecretsSchema = z
+  .union([
+    z.array(secretSchema).min(1),
+    z.array(z.object({ id: z.string().min(1).max(200), secret: secretSchema })).min(1),
+  ])
+  .superRefine((secrets, ctx) => {
+    const ids = secrets.map((s) => (typeof s === "string" ? s : s.id));
+    if (new Set(ids).size !== ids.length) {
+      ctx.addIssue({ code: "custom", message: "secrets and key ids must be unique" });
+    }
+  });
+export type TokenSecrets = z.input<typeof tokenSecretsSchema>;
+
+/** Signs and verifies tracking tokens; see `createTokenSigner`. */
+export interface TokenSigner {
+  /** A compact base64url token for the payload, signed with the first secret. */
+  sign(payload: z.input<typeof tokenPayloadSchema>): Promise<string>;
+  /**
+   * The payload of a token signed with any configured secret, or null for anything else (tampered,
+   * truncated, extended, unknown key, or of another kind than `kind` when given).
+   */
+  verify(token: string, kind?: TokenKind): Promise<TokenPayload | null>;
+}
+
+// Layout: [version<<4 | kind] [key tag: 2] [email id: 16] [click only: link index, u16 BE] [HMAC: 32]
+const VERSION = 1;
+const KIND_CODES: Record<TokenKind, number> = { open: 1, click: 2, unsubscribe: 3 };
+const KINDS_BY_CODE = new Map(Object.entries(KIND_CODES).map(([kind, code]) => [code, kind as TokenKind]));
+const HEADER_BYTES = 3;
+const ID_BYTES = 16;
+const INDEX_BYTES = 2;
+const MAC_BYTES = 32;
+/** Longer than any token this format produces; longer input is rejected before decoding. */
+const MAX_TOKEN_CHARS = 96;
+const encoder = new TextEncoder();
+const MAC_CONTEXT = encoder.encode("cadenza/tracking-token/v1\0");
+
+interface SigningKey {
+  tag: number;
+  key: CryptoKey;
+}
+
+/**
+ * Creates a signer for open, click and unsubscribe tokens (HMAC-SHA256 over Web Crypto, so it runs
+ * on Node and edge runtimes alike).
+ *
+ * ```ts
+ * const signer = createTokenSigner([process.env.TRACKING_SECRET!]);
+ * const token = await signer.sign({ kind: "click", emailId, linkIndex: 0 });
+ * await signer.verify(token, "click"); // { kind: "click", emailId, linkIndex: 0 }
+ * ```
+ */
+export function createTokenSigner(secrets: TokenSecrets): TokenSigner {
+  const parsed = parseInput(tokenSecretsSchema, secrets, ["secrets"]);
+  const entries = parsed.map((s) => (typeof s === "string" ? { id: s, secret: s } : s));
+  let keys: Promise<SigningKey[]> | null = null;
+  const loadKeys = () => {
+    keys ??= Promise.all(entries.map(importKey));
+    return keys;
+  };
+
+  return {
+    async sign(input) {
+      const payload = parseInput(tokenPayloadSchema, input, ["payload"]);
+      const [first] = await loadKeys();
+      if (!first) throw new CadenzaError("INTERNAL", { message: "No signing key" });
+      const body = encodeBody(payload, first.tag);
+      const mac = new Uint8Array(await crypto.subtle.sign("HMAC", first.key, macInput(body)));
+      return encodeBase64Url(concat(body, mac));
+    },
+
+    async verify(token, kind) {
+      if (typeof token !== "string" || token.length > MAX_TOKEN_CHARS) return null;
+      const bytes = decodeBase64Url(token);
+      if (!bytes || bytes.length < HEADER_BYTES + ID_BYTES + MAC_BYTES) return null;
+      const body = bytes.subarray(0, bytes.length - MAC_BYTES);
+      const payload = decodeBody(body);
+      if (!payload || (kind !== undefined && payload.kind !== kind)) return null;
+      const tag = (body[1]! << 8) | body[2]!;
+      const mac = bytes.slice(bytes.length - MAC_BYTES);
+      const data = macInput(body);
+      for (const key of await loadKeys()) {
+        // subtle.verify recomputes the MAC and compares in constant time.
+        if (key.tag === tag && (await crypto.subtle.verify("HMAC", key.key, mac, data))) return payload;
+      }
+      return null;
+    },
+  };
+}
+
+async function importKey(entry: { id: string; secret: string }): Promise<SigningKey> {
+  const key = await crypto.subtle.importKey(
+    "raw",
+    encoder.encode(entry.secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign", "verify"],
+  );
+  // The tag only picks which key to try; a collision costs one extra verification, nothing more.
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", encoder.encode(`cadenza/tracking-token/key\0${entry.id}`)),
+  );
+  return { tag: (digest[0]! << 8) | digest[1]!, key };
+}
+
+function encodeBody(payload: TokenPayload, tag: number): Uint8Array<ArrayBuffer> {
+  const click = payload.kind === "click";
+  const body = new Uint8Array(HEADER_BYTES + ID_BYTES + (click ? INDEX_BYTES : 0));
+  body[0] = (VERSION << 4) | KIND_CODES[payload.kind];
+  body[1] = tag >> 8;
+  body[2] = tag & 0xff;
+  body.set(uuidToBytes(payload.emailId), HEADER_BYTES);
+  if (click) {
+    body[HEADER_BYTES + ID_BYTES] = payload.linkIndex >> 8;
+    body[HEADER_BYTES + ID_BYTES + 1] = payload.linkIndex & 0xff;
+  }
+  return body;
+}
+
+function decodeBody(body: Uint8Array): TokenPayload | null {
+  const version = body[0]! >> 4;
+  const kind = KINDS_BY_CODE.get(body[0]! & 0x0f);
+  if (version !== VERSION || !kind) return null;
+  const expected = HEADER_BYTES + ID_BYTES + (kind === "click" ? INDEX_BYTES : 0);
+  if (body.length !== expected) return null;
+  const emailId = bytesToUuid(body.subarray(HEADER_BYTES, HEADER_BYTES + ID_BYTES));
+  if (kind !== "click") return { kind, emailId };
+  const linkIndex = (body[HEADER_BYTES + ID_BYTES]! << 8) | body[HEADER_BYTES + ID_BYTES + 1]!;
+  return { kind, emailId, linkIndex };
+}
+
+function macInput(body: Uint8Array): Uint8Array<ArrayBuffer> {
+  return concat(MAC_CONTEXT, body);
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+function uuidToBytes(uuid: string): Uint8Array {
+  const hex = uuid.replaceAll("-", "");
+  const out = new Uint8Array(ID_BYTES);
+  for (let i = 0; i < ID_BYTES; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+function bytesToUuid(bytes: Uint8Array): string {
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
