@@ -4,7 +4,12 @@ import { cryptoRandom, systemClock, uuidV7Ids } from "./index.js";
 describe("system runtime", () => {
   it("makes valid, time-ordered, unique UUIDv7 ids", () => {
     let t = 1_700_000_000_000;
-    const ids = uuidV7Ids({ now: () => new Date((t += 1)) });
+    const ids = uuidV7Ids({
+      now: () => {
+        t += 1;
+        return new Date(t);
+      },
+    });
     const list = Array.from({ length: 1000 }, () => ids.id());
     for (const id of list)
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);

@@ -1,14 +1,51 @@
 export * from "./analytics/counters.js";
+export {
+  type EnrollInput,
+  enrollInputSchema,
+  enrollmentRulesSchema,
+} from "./audience/audience-operations.js";
 export type { Prospect } from "./audience/prospect.js";
 export * from "./audience/prospect-schema.js";
+export { type Cadenza, type CadenzaOptions, createCadenza } from "./cadenza.js";
 export type { Campaign, Step } from "./campaign/campaign.js";
+export type { EmailPreview, PreviewProspect } from "./campaign/campaign-preview.js";
 export * from "./campaign/campaign-schema.js";
+export type { DispatchReport } from "./dispatch/dispatch-campaign.js";
+export type { DispatchWorker } from "./dispatch/dispatch-worker.js";
 export * from "./dispatch/email-record.js";
 export * from "./dispatch/mailbox-schema.js";
+export type { TrackingOptions } from "./dispatch/tracking-links.js";
+export type { DispatchSettings, Sender } from "./engine-context.js";
 export * from "./errors.js";
+export type { CadenzaEvent, EventHandler } from "./events/event-hooks.js";
 export * from "./lead/index.js";
-export * from "./schedule/index.js";
-export * from "./variant/index.js";
-export * from "./ports.js";
+export type { LeadChangeResult } from "./lead/lead-operations.js";
+export type { SignalTarget } from "./lead/lead-signals.js";
 export * from "./personalize/index.js";
+export * from "./ports.js";
 export * from "./render/index.js";
+export * from "./schedule/index.js";
+export {
+  type ClassifyInboundOptions,
+  classifyClick,
+  classifyInbound,
+  classifyOpen,
+  createTokenSigner,
+  createTrackingUrls,
+  findTrackableLinks,
+  type InboundClassification,
+  type InboundMessage,
+  type InboundMessageInput,
+  inboundMessageSchema,
+  injectOpenPixel,
+  listUnsubscribeHeaders,
+  type MatchKeys,
+  matchKeys,
+  NO_TRACK_ATTRIBUTE,
+  rewriteLinks,
+  type TokenPayload,
+  type TokenSigner,
+  unsubscribeFooter,
+} from "./tracking/index.js";
+export type { TrackingRequest } from "./tracking-api.js";
+export * from "./variant/index.js";

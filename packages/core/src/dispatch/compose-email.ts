@@ -1,0 +1,161 @@
+import type { Prospect } from "../audience/prospect.js";
+import type { Campaign, Step } from "../campaign/campaign.js";
+import type { VariantContent, VariantName } from "../campaign/campaign-schema.js";
+import type { EngineContext } from "../engine-context.js";
+import { prospectValues } from "../personalize/index.js";
+import type { NewEmail, OutboundMessage } from "../ports.js";
+import { threadSubject } from "../render/index.js";
+import { variantContentForStep } from "../variant/index.js";
+import type { EmailRecord } from "./email-record.js";
+import { generateContent } from "./generate-content.js";
+import type { Mailbox } from "./mailbox-schema.js";
+
+/** Everything needed to send one step to one lead. */
+export interface ComposedEmail {
+  message: OutboundMessage;
+  record: NewEmail;
+  /** Why generated content was not used, when the step asked for it. */
+  generationFallback: string | null;
+}
+
+/** Why an email could not be composed; the lead is paused with this reason. */
+export interface ComposeFailure {
+  reason: string;
+  missing: string[];
+}
+
+export interface ComposeInput {
+  campaign: Campaign;
+  step: Step;
+  /** The lead's variant (assigned now or locked earlier). */
+  leadVariant: VariantName;
+  leadId: string;
+  leaseToken: string;
+  prospect: Prospect;
+  mailbox: Mailbox | null;
+  /** Outbound emails of earlier steps, in step order (for follow-ups sent as replies). */
+  thread: EmailRecord[];
+  counterDay: string;
+  /** Send to this address instead of the prospect (test sends). */
+  overrideTo?: string;
+}
+
+function domainOf(email: string): string {
+  return email.slice(email.lastIndexOf("@") + 1) || "cadenza.local";
+}
+
+/**
+ * Renders one step for one lead: variant content (or generated content), personalization, thread
+ * subject and headers, tracking links, unsubscribe headers and footer.
+ */
+export async function composeEmail(
+  ctx: EngineContext,
+  input: ComposeInput,
+): Promise<ComposedEmail | ComposeFailure> {
+  const { campaign, step, prospect, mailbox } = input;
+  const from = mailbox
+    ? { name: mailbox.fromName, email: mailbox.fromEmail }
+    : ctx.sender
+      ? { name: ctx.sender.name, email: ctx.sender.email }
+      : null;
+  if (!from)
+    return { reason: "No sender: configure a mailbox for the campaign or a default sender", missing: [] };
+  const to = input.overrideTo ?? prospect.email;
+  if (!to) return { reason: "The prospect has no email address", missing: [] };
+
+  const picked = variantContentForStep(input.leadVariant, step);
+  let content: VariantContent = picked.content;
+  let generated = false;
+  let generationFallback: string | null = null;
+  if (step.useAiGeneration) {
+    const result = await generateContent(ctx, { campaign, step, variant: picked.variant, prospect });
+    if (result.ok) {
+      content = result.content;
+      generated = true;
+    } else {
+      generationFallback = result.reason;
+    }
+  }
+
+  const emailId = ctx.ids.id();
+  const links = ctx.tracking ? await ctx.tracking.linksFor(emailId) : null;
+  const compiled = await ctx.renderer.compile({
+    format: step.format,
+    subject: content.subject,
+    body: content.body,
+  });
+  const values = { ...prospectValues(prospect), unsubscribe_url: links?.unsubscribeUrl ?? null };
+  const rendered = ctx.renderer.render(compiled, values, { seed: `${input.leadId}:${step.stepNumber}` });
+  if (!rendered.ok) {
+    return { reason: `Missing values for ${rendered.missing.join(", ")}`, missing: rendered.missing };
+  }
+
+  const previous = input.thread.filter((e) => (e.stepNumber ?? 0) < step.stepNumber);
+  const asReply = step.stepNumber > 1 && content.subject.trim() === "" && previous.length > 0;
+  const firstSubject = previous[0]?.subject ?? "";
+  const subject = asReply ? threadSubject(firstSubject) : rendered.subject;
+  const references = asReply ? previous.map((e) => e.messageId) : [];
+
+  let html = rendered.html;
+  let text = rendered.text;
+  let trackedLinks: string[] = [];
+  if (ctx.tracking && links) {
+    const decorated = await ctx.tracking.decorate(
+      emailId,
+      { html, text },
+      {
+        trackOpens: campaign.trackOpens,
+        trackClicks: campaign.trackClicks,
+        unsubscribeUrl: links.unsubscribeUrl,
+      },
+    );
+    html = decorated.html;
+    text = decorated.text;
+    trackedLinks = decorated.links;
+  }
+
+  const domain = ctx.messageIdDomain ?? domainOf(from.email);
+  const messageId = `<${emailId}@${domain}>`;
+  const idempotencyKey = `${input.leadId}:${step.stepNumber}`;
+  const message: OutboundMessage = {
+    messageId,
+    from,
+    to: { name: [prospect.firstName, prospect.lastName].filter(Boolean).join(" ") || null, email: to },
+    replyTo: mailbox?.replyTo ?? ctx.sender?.replyTo ?? null,
+    subject,
+    html,
+    text,
+    inReplyTo: references.at(-1) ?? null,
+    references,
+    headers: links?.headers ?? {},
+    idempotencyKey,
+    mailboxId: mailbox?.id ?? null,
+  };
+  const record: NewEmail = {
+    id: emailId,
+    leadId: input.leadId,
+    campaignId: campaign.id,
+    prospectId: prospect.id,
+    stepNumber: step.stepNumber,
+    variant: picked.variant,
+    mailboxId: mailbox?.id ?? null,
+    messageId,
+    inReplyTo: message.inReplyTo,
+    references,
+    subject,
+    html,
+    text,
+    toEmail: to,
+    fromEmail: from.email,
+    idempotencyKey,
+    generated,
+    links: trackedLinks,
+    leaseToken: input.leaseToken,
+    counterDay: input.counterDay,
+  };
+  return { message, record, generationFallback };
+}
+
+export function isComposeFailure(value: ComposedEmail | ComposeFailure): value is ComposeFailure {
+  return "reason" in value;
+}

@@ -1,0 +1,320 @@
+import type { Campaign } from "../campaign/campaign.js";
+import type { VariantName } from "../campaign/campaign-schema.js";
+import type { EngineContext } from "../engine-context.js";
+import { coerceError } from "../errors.js";
+import type {
+  ClaimedLead,
+  LeadRelease,
+  NewEvent,
+  QuotaReservation,
+  SendOutcomeWrite,
+  SendResult,
+} from "../ports.js";
+import { campaignDay, isInSendWindow, nextWindowOpening, utcDay, windowFor } from "../schedule/index.js";
+import { assignVariant } from "../variant/index.js";
+import { type ComposedEmail, composeEmail, isComposeFailure } from "./compose-email.js";
+import type { EmailRecord } from "./email-record.js";
+import type { Mailbox } from "./mailbox-schema.js";
+import { sendOutcome } from "./send-outcome.js";
+
+/** What one dispatch pass did, summed over batches. */
+export interface DispatchReport {
+  claimed: number;
+  sent: number;
+  bounced: number;
+  retried: number;
+  unknown: number;
+  /** Given back unsent: outside their window, missing data, or fenced. */
+  released: number;
+  /** Ids of the emails the transport accepted. */
+  sentEmailIds: string[];
+  /** True when a campaign stopped at `maxBatchesPerTick` with due leads left. */
+  more: boolean;
+}
+
+export function emptyReport(): DispatchReport {
+  return {
+    claimed: 0,
+    sent: 0,
+    bounced: 0,
+    retried: 0,
+    unknown: 0,
+    released: 0,
+    sentEmailIds: [],
+    more: false,
+  };
+}
+
+export function addReports(into: DispatchReport, from: DispatchReport): void {
+  into.claimed += from.claimed;
+  into.sent += from.sent;
+  into.bounced += from.bounced;
+  into.retried += from.retried;
+  into.unknown += from.unknown;
+  into.released += from.released;
+  into.sentEmailIds.push(...from.sentEmailIds);
+  into.more ||= from.more;
+}
+
+/** The variant a lead gets: its locked one, the promoted winner, or the first step's split. */
+export function leadVariantFor(
+  campaign: Campaign,
+  leadId: string,
+  assigned: VariantName | null,
+): VariantName {
+  if (assigned) return assigned;
+  if (campaign.winnerVariant) return campaign.winnerVariant;
+  const first = campaign.steps[0];
+  if (!campaign.abTestingEnabled || !first?.variantB) return "A";
+  return assignVariant({ campaignId: campaign.id, leadId, split: first.variantSplit });
+}
+
+async function runLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+/**
+ * Sends one batch of claimed leads: compose each email, record them all as `sending`, send them
+ * (concurrently, bounded), then record every outcome in one write. A constant number of store round
+ * trips per batch.
+ */
+async function sendBatch(
+  ctx: EngineContext,
+  campaign: Campaign,
+  mailbox: Mailbox | null,
+  claimed: ClaimedLead[],
+): Promise<DispatchReport> {
+  const report = emptyReport();
+  report.claimed = claimed.length;
+  const now = ctx.clock.now();
+  const day = campaignDay(now, campaign.timezone);
+  const releases: LeadRelease[] = [];
+  const events: NewEvent[] = [];
+  const release = (c: ClaimedLead, extra: Partial<LeadRelease> = {}) =>
+    releases.push({ leadId: c.lead.id, leaseToken: c.leaseToken, quotas: c.quotas, ...extra });
+
+  const emails = claimed.map((c) => c.prospect.email).filter((e): e is string => e !== null);
+  const suppressed = emails.length > 0 ? await ctx.store.findSuppressed(emails) : new Set<string>();
+  const needsThread = campaign.steps.some(
+    (s) => s.stepNumber > 1 && (s.variantA.subject.trim() === "" || s.variantB?.subject.trim() === ""),
+  );
+  const threads = needsThread
+    ? await ctx.store.getThreads(claimed.map((c) => c.lead.id))
+    : new Map<string, EmailRecord[]>();
+
+  const composed: { claim: ClaimedLead; email: ComposedEmail; leadVariant: VariantName }[] = [];
+  for (const c of claimed) {
+    const window = windowFor(campaign, c.prospect);
+    const step = campaign.steps[c.lead.currentStep];
+    if (!isInSendWindow(now, window)) {
+      release(c, { nextEmailAt: nextWindowOpening(now, window) });
+      continue;
+    }
+    if (!step || c.prospect.email === null || suppressed.has(c.prospect.email.toLowerCase())) {
+      const reason = !step
+        ? "No step left to send"
+        : c.prospect.email === null
+          ? "No email address"
+          : "Address is suppressed";
+      release(c, { pause: { reason } });
+      events.push({
+        id: ctx.ids.id(),
+        kind: "paused",
+        campaignId: campaign.id,
+        leadId: c.lead.id,
+        emailId: null,
+        at: now,
+        data: { reason },
+      });
+      continue;
+    }
+    const leadVariant = leadVariantFor(campaign, c.lead.id, c.lead.assignedVariant);
+    const email = await composeEmail(ctx, {
+      campaign,
+      step,
+      leadVariant,
+      leadId: c.lead.id,
+      leaseToken: c.leaseToken,
+      prospect: c.prospect,
+      mailbox,
+      thread: threads.get(c.lead.id) ?? [],
+      counterDay: day,
+    });
+    if (isComposeFailure(email)) {
+      release(c, { pause: { reason: email.reason } });
+      events.push({
+        id: ctx.ids.id(),
+        kind: "paused",
+        campaignId: campaign.id,
+        leadId: c.lead.id,
+        emailId: null,
+        at: now,
+        data: { reason: email.reason, missing: email.missing, stepNumber: step.stepNumber },
+      });
+      continue;
+    }
+    composed.push({ claim: c, email, leadVariant });
+  }
+
+  const outcomes: SendOutcomeWrite[] = [];
+  if (composed.length > 0) {
+    const begun = await ctx.store.beginSends(
+      composed.map((x) => x.email.record),
+      now,
+    );
+    const begunIds = new Set(begun.begun);
+    const staleByLead = new Map(begun.stale.map((e) => [e.leadId, e]));
+    const toSend = composed.filter((x) => begunIds.has(x.email.record.id));
+    report.released += begun.fenced.length;
+    for (const x of composed) {
+      const stale = staleByLead.get(x.claim.lead.id);
+      if (!stale) continue;
+      report.unknown += 1;
+      outcomes.push(
+        sendOutcome(
+          ctx,
+          {
+            campaign,
+            lead: x.claim.lead,
+            prospect: x.claim.prospect,
+            leaseToken: x.claim.leaseToken,
+            emailId: stale.id,
+            stepNumber: stale.stepNumber ?? x.claim.lead.currentStep + 1,
+            leadVariant: x.leadVariant,
+            emailVariant: stale.variant ?? x.email.record.variant,
+            counterDay: stale.counterDay ?? day,
+            mailboxId: stale.mailboxId,
+            at: now,
+          },
+          "unknown",
+        ),
+      );
+    }
+    const results = await runLimited(toSend, ctx.dispatch.concurrency, async (x): Promise<SendResult> => {
+      try {
+        return await ctx.transport.send(x.email.message);
+      } catch (error) {
+        // A transport that throws has not told us the message was refused; treat it as unreachable.
+        return {
+          status: "rejected",
+          kind: "transport",
+          code: "EXCEPTION",
+          response: coerceError(error).message,
+        };
+      }
+    });
+    const sentAt = ctx.clock.now();
+    toSend.forEach((x, i) => {
+      const result = results[i]!;
+      const outcome = sendOutcome(
+        ctx,
+        {
+          campaign,
+          lead: x.claim.lead,
+          prospect: x.claim.prospect,
+          leaseToken: x.claim.leaseToken,
+          emailId: x.email.record.id,
+          stepNumber: x.email.record.stepNumber,
+          leadVariant: x.leadVariant,
+          emailVariant: x.email.record.variant,
+          counterDay: day,
+          mailboxId: x.email.record.mailboxId,
+          at: sentAt,
+        },
+        result,
+      );
+      if (x.email.generationFallback) outcome.event.data.generationFallback = x.email.generationFallback;
+      if (outcome.kind === "sent") {
+        report.sent += 1;
+        report.sentEmailIds.push(x.email.record.id);
+      } else if (outcome.kind === "bounced") report.bounced += 1;
+      else report.retried += 1;
+      outcomes.push(outcome);
+    });
+  }
+
+  const completed =
+    outcomes.length > 0 ? await ctx.store.completeSends(outcomes) : { applied: [], fenced: [] };
+  if (releases.length > 0) await ctx.store.releaseLeads(releases, now);
+  if (events.length > 0) await ctx.store.appendEvents(events);
+  report.released += releases.length;
+  const applied = new Set(completed.applied);
+  const emitted = outcomes.filter((o) => applied.has(o.leadId)).map((o) => o.event);
+  for (const o of outcomes) {
+    if (applied.has(o.leadId) && o.kind === "sent" && o.lead.status === "completed") {
+      emitted.push({
+        id: ctx.ids.id(),
+        kind: "completed",
+        campaignId: campaign.id,
+        leadId: o.leadId,
+        emailId: o.emailId,
+        at: o.at,
+        data: {},
+      });
+    }
+  }
+  await ctx.hooks.emit([...emitted, ...events]);
+  return report;
+}
+
+function quotasFor(campaign: Campaign, mailbox: Mailbox | null, now: Date): QuotaReservation[] {
+  const quotas: QuotaReservation[] = [
+    { key: `campaign:${campaign.id}`, day: campaignDay(now, campaign.timezone), limit: campaign.dailyLimit },
+  ];
+  if (mailbox?.dailyCap)
+    quotas.push({ key: `mailbox:${mailbox.id}`, day: utcDay(now), limit: mailbox.dailyCap });
+  return quotas;
+}
+
+/**
+ * One dispatch pass over one campaign: for each of its mailboxes (or none), claim due leads in
+ * batches within the daily quota and pacing, and send them.
+ */
+export async function dispatchCampaign(
+  ctx: EngineContext,
+  campaign: Campaign,
+  signal?: AbortSignal,
+): Promise<DispatchReport> {
+  const report = emptyReport();
+  if (campaign.steps.length === 0) return report;
+  const now = ctx.clock.now();
+  if (!campaign.useProspectTimezone && !isInSendWindow(now, windowFor(campaign, null))) return report;
+
+  const groups: (string | null | undefined)[] =
+    campaign.mailboxIds.length > 0 ? [...campaign.mailboxIds, null] : [undefined];
+  for (const mailboxId of groups) {
+    const mailbox = mailboxId ? (ctx.mailboxCache.get(mailboxId) ?? null) : null;
+    if (mailboxId && (!mailbox || mailbox.flaggedAt)) continue;
+    for (let batch = 0; batch < ctx.dispatch.maxBatchesPerTick; batch++) {
+      if (signal?.aborted) return report;
+      const at = ctx.clock.now();
+      const paced = mailbox && mailbox.minGapSeconds > 0;
+      const gapMs = paced ? (mailbox.minGapSeconds + ctx.random.next() * mailbox.gapJitterSeconds) * 1000 : 0;
+      const claimed = await ctx.store.claimDueLeads({
+        campaignId: campaign.id,
+        mailboxId,
+        now: at,
+        limit: paced ? 1 : ctx.dispatch.batchSize,
+        leaseToken: ctx.ids.token(),
+        leaseExpiresAt: new Date(at.getTime() + ctx.dispatch.leaseMs),
+        quotas: quotasFor(campaign, mailbox, at),
+        pacing: paced ? { mailboxId: mailbox.id, nextFreeAt: new Date(at.getTime() + gapMs) } : undefined,
+      });
+      if (claimed.length === 0) break;
+      addReports(report, await sendBatch(ctx, campaign, mailbox, claimed));
+      if (paced) break;
+      if (claimed.length < ctx.dispatch.batchSize) break;
+      if (batch === ctx.dispatch.maxBatchesPerTick - 1) report.more = true;
+    }
+  }
+  return report;
+}

@@ -1,0 +1,252 @@
+import { match } from "ts-pattern";
+import type { CounterDelta } from "../analytics/counters.js";
+import type { Prospect } from "../audience/prospect.js";
+import type { Campaign } from "../campaign/campaign.js";
+import type { VariantName } from "../campaign/campaign-schema.js";
+import type { EngineContext } from "../engine-context.js";
+import { type LeadState, softRetryDelayMs, transition } from "../lead/index.js";
+import type { Lead } from "../lead/lead.js";
+import type { LeadAdvance, SendOutcomeWrite, SendResult } from "../ports.js";
+import { nextSendTime, nextWindowOpening, windowFor } from "../schedule/index.js";
+
+export interface OutcomeInput {
+  campaign: Campaign;
+  lead: Lead;
+  prospect: Prospect;
+  leaseToken: string;
+  emailId: string;
+  stepNumber: number;
+  /** Variant the lead is locked to. */
+  leadVariant: VariantName;
+  /** Variant whose content the email carried (A when the step has no B). */
+  emailVariant: VariantName;
+  counterDay: string;
+  mailboxId: string | null;
+  at: Date;
+}
+
+function stateOf(lead: Lead): LeadState {
+  return {
+    status: lead.status,
+    currentStep: lead.currentStep,
+    nextEmailAt: lead.nextEmailAt,
+    assignedVariant: lead.assignedVariant,
+    lastEmailAt: lead.lastEmailAt,
+    attempts: lead.attempts,
+    lastError: lead.lastError,
+    pausedUntil: lead.pausedUntil,
+    hasReplied: lead.hasReplied,
+    repliedAt: lead.repliedAt,
+    emailsSent: lead.emailsSent,
+  };
+}
+
+function advance(state: LeadState): LeadAdvance {
+  return {
+    currentStep: state.currentStep,
+    status: state.status,
+    assignedVariant: state.assignedVariant,
+    lastEmailAt: state.lastEmailAt,
+    nextEmailAt: state.nextEmailAt,
+    emailsSent: state.emailsSent,
+    attempts: state.attempts,
+    lastError: state.lastError,
+  };
+}
+
+/** When the step after `stepNumber` is due, or null after the last step. */
+function followUpTime(ctx: EngineContext, input: OutcomeInput): Date | null {
+  const next = input.campaign.steps[input.stepNumber];
+  if (!next) return null;
+  const jitter =
+    ctx.dispatch.followUpJitterMs > 0 ? Math.floor(ctx.random.next() * ctx.dispatch.followUpJitterMs) : 0;
+  return nextSendTime({
+    from: input.at,
+    delayDays: next.delayDays,
+    delayHours: next.delayHours,
+    window: windowFor(input.campaign, input.prospect),
+    jitterMs: jitter,
+  });
+}
+
+/**
+ * Turns a transport's answer (or an unknown outcome) into the store write: the lead's next state
+ * through the lead state machine, counters, suppression and the event.
+ */
+export function sendOutcome(
+  ctx: EngineContext,
+  input: OutcomeInput,
+  result: SendResult | "unknown",
+): SendOutcomeWrite {
+  const state = stateOf(input.lead);
+  const totalSteps = input.campaign.steps.length;
+  const refs = { campaignId: input.campaign.id, leadId: input.lead.id, emailId: input.emailId };
+  const counter = (field: CounterDelta["field"]): CounterDelta => ({
+    campaignId: input.campaign.id,
+    stepNumber: input.stepNumber,
+    variant: input.emailVariant,
+    field,
+    by: 1,
+    day: input.counterDay,
+  });
+  const base = { emailId: input.emailId, leadId: input.lead.id, leaseToken: input.leaseToken, at: input.at };
+  const sentState = () =>
+    transition(
+      state,
+      {
+        type: "sent",
+        at: input.at,
+        stepNumber: input.stepNumber,
+        totalSteps,
+        variant: input.leadVariant,
+        nextEmailAt: followUpTime(ctx, input),
+      },
+      totalSteps,
+    );
+
+  if (result === "unknown") {
+    const next = sentState();
+    return {
+      ...base,
+      kind: "unknown",
+      response: null,
+      lead: advance(next),
+      counters: [],
+      event: {
+        id: ctx.ids.id(),
+        kind: "outcome_unknown",
+        ...refs,
+        at: input.at,
+        data: { stepNumber: input.stepNumber },
+      },
+    };
+  }
+
+  return match(result)
+    .with({ status: "accepted" }, (accepted): SendOutcomeWrite => {
+      const next = sentState();
+      return {
+        ...base,
+        kind: "sent",
+        response: accepted.response,
+        lead: advance(next),
+        counters: [],
+        event: {
+          id: ctx.ids.id(),
+          kind: "sent",
+          ...refs,
+          at: input.at,
+          data: {
+            stepNumber: input.stepNumber,
+            variant: input.emailVariant,
+            completed: next.status === "completed",
+          },
+        },
+      };
+    })
+    .with({ status: "rejected", kind: "hard" }, (rejected): SendOutcomeWrite => {
+      const reason = `${rejected.code} ${rejected.response}`.trim();
+      const next = transition(state, { type: "send_failed", kind: "hard", at: input.at, reason }, totalSteps);
+      return {
+        ...base,
+        kind: "bounced",
+        response: rejected.response,
+        lead: { ...advance(next), currentStep: state.currentStep },
+        counters: [counter("bouncedHard")],
+        suppress: input.prospect.email
+          ? { email: input.prospect.email, reason: `hard bounce ${rejected.code}` }
+          : undefined,
+        event: {
+          id: ctx.ids.id(),
+          kind: "bounced",
+          ...refs,
+          at: input.at,
+          data: { code: rejected.code, response: rejected.response, type: "hard" },
+        },
+      };
+    })
+    .with({ status: "rejected", kind: "soft" }, (rejected): SendOutcomeWrite => {
+      const reason = `${rejected.code} ${rejected.response}`.trim();
+      const attempt = state.attempts + 1;
+      const retryAt =
+        attempt >= ctx.dispatch.maxSoftAttempts
+          ? null
+          : nextWindowOpening(
+              new Date(
+                input.at.getTime() +
+                  softRetryDelayMs(attempt, {
+                    baseMs: ctx.dispatch.softRetryBaseMs,
+                    maxMs: ctx.dispatch.softRetryMaxMs,
+                  }),
+              ),
+              windowFor(input.campaign, input.prospect),
+            );
+      const next = transition(
+        state,
+        { type: "send_failed", kind: "soft", at: input.at, reason, retryAt },
+        totalSteps,
+      );
+      return {
+        ...base,
+        kind: "retry",
+        response: rejected.response,
+        lead: advance(next),
+        counters: [],
+        event: {
+          id: ctx.ids.id(),
+          kind: next.status === "failed" ? "failed" : "send_failed",
+          ...refs,
+          emailId: null,
+          at: input.at,
+          data: {
+            code: rejected.code,
+            response: rejected.response,
+            type: "soft",
+            attempt,
+            retryAt: retryAt?.toISOString() ?? null,
+          },
+        },
+      };
+    })
+    .with(
+      { status: "rejected", kind: "sender" },
+      { status: "rejected", kind: "transport" },
+      (rejected): SendOutcomeWrite => {
+        const reason = `${rejected.code} ${rejected.response}`.trim();
+        const retryAt = nextWindowOpening(
+          new Date(input.at.getTime() + ctx.dispatch.transportRetryMs),
+          windowFor(input.campaign, input.prospect),
+        );
+        const next = transition(
+          state,
+          { type: "send_failed", kind: rejected.kind, at: input.at, reason, retryAt },
+          totalSteps,
+        );
+        const flag =
+          rejected.kind === "sender" && input.mailboxId ? { mailboxId: input.mailboxId, reason } : undefined;
+        return {
+          ...base,
+          kind: "retry",
+          response: rejected.response,
+          lead: advance(next),
+          counters: [],
+          flagMailbox: flag,
+          event: {
+            id: ctx.ids.id(),
+            kind: flag ? "mailbox_flagged" : "send_failed",
+            ...refs,
+            emailId: null,
+            at: input.at,
+            data: {
+              code: rejected.code,
+              response: rejected.response,
+              type: rejected.kind,
+              mailboxId: input.mailboxId,
+              retryAt: retryAt.toISOString(),
+            },
+          },
+        };
+      },
+    )
+    .exhaustive();
+}

@@ -1,0 +1,72 @@
+import type { Mailbox } from "./dispatch/mailbox-schema.js";
+import type { TrackingLinks } from "./dispatch/tracking-links.js";
+import type { CadenzaHooks } from "./events/event-hooks.js";
+import type { Clock, ContentGenerator, IdGenerator, RandomSource, Store, Transport } from "./ports.js";
+import type { Renderer } from "./render/index.js";
+
+/** Dispatch tuning; every field has a production default. */
+export interface DispatchSettings {
+  /** Leads claimed per store round trip. */
+  batchSize: number;
+  /** Batches one campaign may take in one tick (bounds a tick's length). */
+  maxBatchesPerTick: number;
+  /** How long a claim holds a lead; a worker that dies releases its leads when this passes. */
+  leaseMs: number;
+  /** Transport calls in flight at once within a batch. */
+  concurrency: number;
+  /** Soft failures of one step before the lead fails. */
+  maxSoftAttempts: number;
+  /** First soft-retry delay; doubles per attempt. */
+  softRetryBaseMs: number;
+  /** Cap of the soft-retry delay. */
+  softRetryMaxMs: number;
+  /** Wait after a sender-side (policy) rejection or a transport failure before trying the lead again. */
+  transportRetryMs: number;
+  /** Idle wait of the worker loop between ticks. */
+  pollIntervalMs: number;
+  /** Up to this much random delay added to each scheduled follow-up (spreads sends). */
+  followUpJitterMs: number;
+}
+
+export const DEFAULT_DISPATCH: DispatchSettings = {
+  batchSize: 100,
+  maxBatchesPerTick: 50,
+  leaseMs: 5 * 60_000,
+  concurrency: 8,
+  maxSoftAttempts: 5,
+  softRetryBaseMs: 15 * 60_000,
+  softRetryMaxMs: 24 * 3_600_000,
+  transportRetryMs: 10 * 60_000,
+  pollIntervalMs: 30_000,
+  followUpJitterMs: 0,
+};
+
+/** Who emails come from when a lead has no mailbox. */
+export interface Sender {
+  name: string;
+  email: string;
+  replyTo?: string | null;
+}
+
+/** What every engine operation shares: the ports and the settings. Internal. */
+export interface EngineContext {
+  store: Store;
+  transport: Transport;
+  clock: Clock;
+  random: RandomSource;
+  ids: IdGenerator;
+  renderer: Renderer;
+  hooks: CadenzaHooks;
+  dispatch: DispatchSettings;
+  sender: Sender | null;
+  /** Domain of generated Message-IDs; defaults to the sender's. */
+  messageIdDomain: string | null;
+  customVariables: string[];
+  tracking: TrackingLinks | null;
+  contentGenerator: ContentGenerator | null;
+  generationTimeoutMs: number;
+  /** Mailboxes by id, read once per tick. */
+  mailboxCache: Map<string, Mailbox>;
+  /** Where errors the engine recovers from are reported (a failed hook, a lead that could not resume). */
+  reportError: (error: Error, context: string) => void;
+}
