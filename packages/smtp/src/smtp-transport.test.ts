@@ -183,4 +183,16 @@ describe("smtpTransport against a real SMTP server", () => {
     for (const message of messages) sessions.add((await receivedWithMessageId(message.messageId)).sessionId);
     expect(sessions.size).toBe(3);
   });
+
+  it("answers a send after close with a transport failure instead of hanging", async () => {
+    const transport = smtpTransport(mailboxAt(server.port));
+    await transport.close();
+    const result = await transport.send(outboundMessage());
+    expect(result).toEqual({
+      status: "rejected",
+      kind: "transport",
+      code: "ECONNECTION",
+      response: "Connection pool was closed",
+    });
+  });
 });

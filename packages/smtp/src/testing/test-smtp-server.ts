@@ -18,6 +18,7 @@ export interface ServerRefusal {
   message: string;
 }
 
+/** How the test server behaves; by default it accepts every message without authentication. */
 export interface TestSmtpServerOptions {
   /** Refuse RCPT TO with this reply: every recipient, or only the address `only`. */
   refuseRecipient?: ServerRefusal & { only?: string };
@@ -31,6 +32,7 @@ export interface TestSmtpServerOptions {
   starttls?: boolean;
 }
 
+/** A running test server: its port, what it received, and how to stop it. */
 export interface TestSmtpServer {
   port: number;
   received: ReceivedMessage[];
