@@ -1,4 +1,5 @@
 import { enroll, previewAudience, upsertProspects } from "./audience/audience-operations.js";
+import { importProspectsCsv } from "./audience/csv-import.js";
 import { prospectFilterSchema } from "./audience/prospect-schema.js";
 import {
   createCampaign,
@@ -157,6 +158,9 @@ export function createCadenza(options: CadenzaOptions) {
     },
     prospects: {
       upsert: (input: Parameters<typeof upsertProspects>[1]) => upsertProspects(ctx, input),
+      /** Imports a CSV file's rows; invalid rows are reported with their line, the rest imported. */
+      importCsv: (csv: string | Uint8Array, opts?: Parameters<typeof importProspectsCsv>[2]) =>
+        importProspectsCsv(ctx, csv, opts),
       get: (ids: string[]) => ctx.store.getProspects(ids),
       find: (filter: Parameters<typeof prospectFilterSchema.parse>[0], page = { limit: 50, offset: 0 }) =>
         ctx.store.findProspects(parseInput(prospectFilterSchema, filter, ["filter"]), page),

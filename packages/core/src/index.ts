@@ -4,6 +4,14 @@ export {
   enrollInputSchema,
   enrollmentRulesSchema,
 } from "./audience/audience-operations.js";
+export {
+  type CsvColumnTarget,
+  type CsvImportOptions,
+  type CsvImportProgress,
+  type CsvImportResult,
+  type CsvRowError,
+  csvImportOptionsSchema,
+} from "./audience/csv-import.js";
 export type { Prospect } from "./audience/prospect.js";
 export * from "./audience/prospect-schema.js";
 export { type Cadenza, type CadenzaOptions, createCadenza } from "./cadenza.js";

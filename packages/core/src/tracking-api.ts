@@ -21,7 +21,7 @@ export function createTrackingApi(ctx: EngineContext) {
     const payload = await ctx.tracking.signer.verify(token, kind);
     if (!payload) return null;
     const email = await ctx.store.getEmail(payload.emailId);
-    if (!email || email.direction !== "outbound") return null;
+    if (email?.direction !== "outbound") return null;
     return { payload, email };
   }
 
@@ -74,7 +74,7 @@ export function createTrackingApi(ctx: EngineContext) {
     /** Records a click and answers the URL to redirect to: always one that was in the email. */
     async click(request: TrackingRequest): Promise<{ url: string | null; machine: boolean }> {
       const found = await resolve(request.token, "click");
-      if (!found || found.payload.kind !== "click") return { url: null, machine: false };
+      if (found?.payload.kind !== "click") return { url: null, machine: false };
       const url = found.email.links[found.payload.linkIndex] ?? null;
       if (!url) return { url: null, machine: false };
       const at = ctx.clock.now();

@@ -217,7 +217,7 @@ export function applyLeadChanges(
 export function recordEngagements(tables: MemoryTables, engagements: EngagementWrite[]): EngagementResult[] {
   return engagements.map((e) => {
     const email = tables.emails.get(e.emailId);
-    if (!email || email.direction !== "outbound") {
+    if (email?.direction !== "outbound") {
       return { emailId: e.emailId, found: false, firstHuman: false, firstMachine: false };
     }
     const deltas: CounterDelta[] = [];
