@@ -20,6 +20,7 @@ import {
 } from "./engine-context.js";
 import { parseInput } from "./errors.js";
 import { CadenzaHooks } from "./events/event-hooks.js";
+import { receiveInbound } from "./inbound/receive-inbound.js";
 import type { LeadStatus } from "./lead/lead.js";
 import { pauseLead, resumeLead } from "./lead/lead-operations.js";
 import { recordBounce, recordReply, recordUnsubscribe } from "./lead/lead-signals.js";
@@ -193,6 +194,10 @@ export function createCadenza(options: CadenzaOptions) {
         recordUnsubscribe(ctx, target, at),
     },
     tracking: createTrackingApi(ctx),
+    inbound: {
+      /** Classifies and applies an inbound message (a reply, an automatic reply or a bounce report). */
+      receive: (message: Parameters<typeof receiveInbound>[1]) => receiveInbound(ctx, message),
+    },
     dispatch: {
       /** Runs one dispatch pass now and reports what it did. */
       tick: () => dispatchTick(ctx),

@@ -26,6 +26,7 @@ export type { TrackingOptions } from "./dispatch/tracking-links.js";
 export type { DispatchSettings, Sender } from "./engine-context.js";
 export * from "./errors.js";
 export type { CadenzaEvent, EventHandler } from "./events/event-hooks.js";
+export type { InboundOutcome } from "./inbound/receive-inbound.js";
 export * from "./lead/index.js";
 export type { LeadChangeResult } from "./lead/lead-operations.js";
 export type { SignalTarget } from "./lead/lead-signals.js";
