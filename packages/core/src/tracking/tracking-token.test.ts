@@ -133,7 +133,9 @@ describe("tracking tokens", () => {
       ),
     ).toBe(true);
     const signer = createTokenSigner([SECRET_A]);
-    await expect(signer.sign({ kind: "open", emailId: "not-a-uuid" })).rejects.toMatchObject({ code: "VALIDATION" });
+    await expect(signer.sign({ kind: "open", emailId: "not-a-uuid" })).rejects.toMatchObject({
+      code: "VALIDATION",
+    });
     await expect(signer.sign({ kind: "click", emailId: EMAIL, linkIndex: 65536 })).rejects.toMatchObject({
       code: "VALIDATION",
     });
