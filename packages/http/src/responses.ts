@@ -1,5 +1,3 @@
-import { escapeHtml } from "./core-tracking.js";
-
 /** A transparent 1×1 GIF (43 bytes). */
 export const PIXEL_GIF = Uint8Array.from(
   atob("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"),
@@ -99,4 +97,8 @@ function withHeaders(base: Record<string, string>, extra: HeadersInit): Headers 
     headers.set(name, value);
   });
   return headers;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

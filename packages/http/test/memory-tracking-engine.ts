@@ -4,7 +4,6 @@ import {
   classifyOpen,
   createTokenSigner,
   type InboundClassification,
-  type MachineReason,
   matchKeys,
 } from "../src/core-tracking.js";
 import type { TrackingEngine, TrackingRequestInfo } from "../src/tracking-engine.js";
@@ -24,7 +23,7 @@ export interface SentEmail {
 export interface RecordedEngagement {
   emailId: string;
   machine: boolean;
-  reason: MachineReason | null;
+  reason: ReturnType<typeof classifyOpen>["reason"];
   request: TrackingRequestInfo;
   url?: string;
 }
