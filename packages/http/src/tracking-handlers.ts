@@ -1,5 +1,6 @@
 import { isCadenzaError } from "@cadenza/core";
 import { hasInboundSecret } from "./inbound-auth.js";
+import { rawMessageOf } from "./inbound-body.js";
 import { parseInboundEmail } from "./parse-inbound-email.js";
 import { readBody } from "./read-body.js";
 import { jsonResponse, pageResponse, pixelResponse, redirectResponse } from "./responses.js";
@@ -144,10 +145,11 @@ export function createTrackingHandlers(
     }
     const body = await readBody(request, maxBodyBytes);
     if (body === "too_large") return jsonResponse(413, { error: "too_large" });
-    if (body.byteLength === 0) return jsonResponse(400, { error: "empty_body" });
+    const raw = await rawMessageOf(request.headers.get("content-type"), body);
+    if (raw === null || raw.length === 0) return jsonResponse(400, { error: "no_message" });
     let message: Awaited<ReturnType<typeof parseInboundEmail>>;
     try {
-      message = await parseInboundEmail(body);
+      message = await parseInboundEmail(raw);
     } catch {
       return jsonResponse(400, { error: "unparseable" });
     }

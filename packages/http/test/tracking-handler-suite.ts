@@ -256,6 +256,41 @@ export function runTrackingHandlerSuite(adapter: string, serve: ServeHandlers): 
         expect(await response.json()).toEqual({ kind, matched });
       });
 
+      it("takes the raw message from SendGrid, Mailgun and Postmark webhook bodies", async () => {
+        const raw = fixture("gmail-reply.eml").toString("latin1");
+        const sendgrid = new FormData();
+        sendgrid.set("to", "reply@in.sender.example");
+        sendgrid.set("email", raw);
+        const mailgun = new FormData();
+        mailgun.set("body-mime", new Blob([fixture("postfix-dsn-5.1.1.eml")]), "message.mime");
+        const bodies: [BodyInit, Record<string, string>, unknown][] = [
+          [sendgrid, {}, { kind: "reply", matched: true }],
+          [mailgun, {}, { kind: "bounce", matched: false }],
+          [
+            JSON.stringify({ From: "x", RawEmail: raw }),
+            { "content-type": "application/json" },
+            { kind: "reply", matched: true },
+          ],
+        ];
+        for (const [body, headers, expected] of bodies) {
+          const response = await fetch(`${server.baseUrl}/t/inbound`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${INBOUND_SECRET}`, ...headers },
+            body,
+          });
+          expect(response.status).toBe(200);
+          expect(await response.json()).toEqual(expected);
+        }
+        const noMessage = new FormData();
+        noMessage.set("text", "hello");
+        const missing = await fetch(`${server.baseUrl}/t/inbound`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${INBOUND_SECRET}` },
+          body: noMessage,
+        });
+        expect(missing.status).toBe(400);
+      });
+
       it("accepts the secret as Basic password or query parameter, and refuses a wrong one", async () => {
         const basic = await post("Subject: hi\r\n\r\nhello", {
           authorization: `Basic ${btoa(`provider:${INBOUND_SECRET}`)}`,
