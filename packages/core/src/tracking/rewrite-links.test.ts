@@ -61,6 +61,12 @@ describe("rewriteLinks", () => {
       links: ["https://example.com/6"],
     },
     {
+      name: "comments closed by --!>, abrupt <!--> and <!---> end where browsers end them",
+      html: '<!-- a --!><a href="https://e.com/1">1</a><!--><a href="https://e.com/2">2</a><!---><a href="https://e.com/3">3</a><!-- x -- y --><a href="https://e.com/4">4</a>',
+      out: '<!-- a --!><a href="https://t.example/c/0">1</a><!--><a href="https://t.example/c/1">2</a><!---><a href="https://t.example/c/2">3</a><!-- x -- y --><a href="https://t.example/c/3">4</a>',
+      links: ["https://e.com/1", "https://e.com/2", "https://e.com/3", "https://e.com/4"],
+    },
+    {
       name: "a > inside a quoted value does not end the tag",
       html: '<a title="1 > 0" href="https://example.com/gt">x</a>',
       out: '<a title="1 > 0" href="https://t.example/c/0">x</a>',
