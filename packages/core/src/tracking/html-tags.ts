@@ -119,10 +119,12 @@ function skipMarkupDeclaration(html: string, lt: number): number {
     // `<!-->` and `<!--->` close at once; otherwise the comment runs to the next `-->`.
     if (html.startsWith(">", lt + 4)) return lt + 5;
     if (html.startsWith("->", lt + 4)) return lt + 6;
-    const close = html.indexOf("-->", lt + 4);
-    const bang = html.indexOf("--!>", lt + 4);
-    const end = [close < 0 ? -1 : close + 3, bang < 0 ? -1 : bang + 4].filter((e) => e >= 0);
-    return end.length ? Math.min(...end) : html.length;
+    // One forward search for `--`, so a document full of comments stays linear.
+    for (let dash = html.indexOf("--", lt + 4); dash >= 0; dash = html.indexOf("--", dash + 1)) {
+      if (html.startsWith(">", dash + 2)) return dash + 3;
+      if (html.startsWith("!>", dash + 2)) return dash + 4;
+    }
+    return html.length;
   }
   if (html.slice(lt + 2, lt + 9) === "[CDATA[") {
     const close = html.indexOf("]]>", lt + 9);

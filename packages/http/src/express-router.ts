@@ -1,0 +1,39 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { type NodeAdapterOptions, serveNode, type WebHandler } from "./node-handler.js";
+
+/** The members of an Express 5 request this adapter reads (so Express's types are not needed). */
+export interface ExpressRequestLike extends IncomingMessage {
+  originalUrl?: string;
+  body?: unknown;
+  ip?: string;
+}
+
+/**
+ * Mounts tracking handlers in an Express 5 app. Paths are matched on `req.originalUrl`, so mount it
+ * without a path and give the handlers their `basePath`; other paths go on to `next()`. Mount it
+ * before body parsers, or use `express.raw()` for the inbound route.
+ *
+ * ```ts
+ * app.use(expressRouter(createTrackingHandlers(engine, { basePath: "/t" })));
+ * ```
+ */
+export function expressRouter(
+  handler: WebHandler & { matches(pathname: string): boolean },
+  options: NodeAdapterOptions = {},
+): (req: ExpressRequestLike, res: ServerResponse, next: (error?: unknown) => void) => void {
+  return (req, res, next) => {
+    const url = req.originalUrl ?? req.url ?? "/";
+    let pathname: string;
+    try {
+      pathname = new URL(url, "http://localhost").pathname;
+    } catch {
+      next();
+      return;
+    }
+    if (!handler.matches(pathname)) {
+      next();
+      return;
+    }
+    void serveNode(handler, req, res, options, req.body, url);
+  };
+}

@@ -1,0 +1,32 @@
+import type { InboundClassification, InboundMessage } from "./core-tracking.js";
+
+/** What a tracking request tells about its sender: what bot filtering and the event log use. */
+export interface TrackingRequestInfo {
+  method: "GET" | "HEAD" | "POST";
+  userAgent: string | null;
+  /** Client address as the adapter saw it (or as the host's `clientIp` option says). */
+  ip: string | null;
+}
+
+/** What became of an inbound message. */
+export interface InboundOutcome {
+  kind: InboundClassification["kind"];
+  /** True when it was tied to an email this engine sent. */
+  matched: boolean;
+}
+
+/**
+ * The part of the engine the HTTP handlers call. Tokens arrive as they are in the URL: the engine
+ * holds the signing secrets, verifies each token for its own kind, and records nothing for a token
+ * that does not verify or an email it does not know.
+ */
+export interface TrackingEngine {
+  /** Records an open for an `open` token. */
+  recordOpen(token: string, request: TrackingRequestInfo): Promise<void>;
+  /** Records a click for a `click` token and returns the stored link it names; null when unknown. */
+  recordClick(token: string, request: TrackingRequestInfo): Promise<string | null>;
+  /** Unsubscribes the recipient an `unsubscribe` token names (idempotent); false when unknown. */
+  unsubscribe(token: string, request: TrackingRequestInfo & { oneClick: boolean }): Promise<boolean>;
+  /** Classifies and applies an inbound message: a reply, an automatic reply or a bounce. */
+  receiveInbound(message: InboundMessage): Promise<InboundOutcome>;
+}

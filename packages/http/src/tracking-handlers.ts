@@ -1,0 +1,247 @@
+import { isCadenzaError } from "@cadenza/core";
+import { hasInboundSecret } from "./inbound-auth.js";
+import { rawMessageOf } from "./inbound-body.js";
+import { parseInboundEmail } from "./parse-inbound-email.js";
+import { readBody } from "./read-body.js";
+import { jsonResponse, pageResponse, pixelResponse, redirectResponse } from "./responses.js";
+import type { TrackingEngine, TrackingRequestInfo } from "./tracking-engine.js";
+
+/** Options of `createTrackingHandlers`. */
+export interface TrackingHandlerOptions {
+  /** Path the routes live under, e.g. `/t` for `/t/open/:token` (default: the root). */
+  basePath?: string;
+  /** Largest inbound message accepted, in bytes (default 10 MiB). */
+  maxBodyBytes?: number;
+  /**
+   * Secret an inbound post must carry (bearer token, Basic password or `?secret=`). Omitted: the
+   * inbound route is off (404). `null`: open to anyone, for hosts that guard it themselves.
+   */
+  inboundSecret?: string | null;
+  /** The client address, when the host knows better than the adapter (e.g. `CF-Connecting-IP`). */
+  clientIp?: (request: Request) => string | null;
+  /** Told of every error an engine call threw (default: `console.error`). */
+  onError?: (error: unknown, request: Request) => void;
+}
+
+/** Per-request facts a runtime adapter knows and a `Request` does not. */
+export interface RequestContext {
+  ip?: string | null;
+}
+
+/** The tracking routes as one web-standard handler. */
+export interface TrackingHandlers {
+  /** Answers any request; never throws, never answers 5xx except 503 when the engine fails. */
+  fetch(request: Request, context?: RequestContext): Promise<Response>;
+  /** Whether a path belongs to these routes (adapters pass other paths on). */
+  matches(pathname: string): boolean;
+}
+
+type Route = { name: "open" | "click" | "unsubscribe"; token: string } | { name: "inbound" };
+
+const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** Unsubscribe posts are one form field; anything bigger is not one. */
+const MAX_FORM_BYTES = 16 * 1024;
+/** The shape of a token; anything else is rejected without asking the engine. */
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{16,128}$/;
+
+const NOT_FOUND = { title: "Not found", message: "There is nothing at this address." };
+const LINK_NOT_FOUND = { title: "Link not found", message: "This link is not valid or is no longer active." };
+const UNSUBSCRIBE_INVALID = {
+  title: "Link not valid",
+  message: "This unsubscribe link is not valid. To stop these emails, reply to one and ask to be removed.",
+};
+const UNAVAILABLE = { title: "Temporarily unavailable", message: "Please try again in a few minutes." };
+
+/**
+ * Creates the tracking routes over an engine: `GET|HEAD /open/:token` (a 1×1 GIF, always),
+ * `GET|HEAD /click/:token` (302 to the email's own link), `GET /unsubscribe/:token` (a confirmation
+ * page), `POST /unsubscribe/:token` (form or RFC 8058 one-click) and `POST /inbound` (a raw
+ * message, answered with `{ kind, matched }`).
+ *
+ * ```ts
+ * const tracking = createTrackingHandlers(engine, { basePath: "/t", inboundSecret: process.env.INBOUND_SECRET });
+ * http.createServer(toNodeHandler(tracking)).listen(8080);
+ * ```
+ */
+export function createTrackingHandlers(
+  engine: TrackingEngine,
+  options: TrackingHandlerOptions = {},
+): TrackingHandlers {
+  const base = (options.basePath ?? "").replace(/\/+$/, "");
+  const prefix = base === "" || base.startsWith("/") ? base : `/${base}`;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const onError = options.onError ?? ((error: unknown) => console.error("[cadenza/http]", error));
+
+  const route = (pathname: string): Route | null => {
+    if (!pathname.startsWith(`${prefix}/`)) return null;
+    const rest = pathname.slice(prefix.length);
+    if (rest === "/inbound") return { name: "inbound" };
+    const match = /^\/(open|click|unsubscribe)\/([^/]+)$/.exec(rest);
+    return match ? { name: match[1] as "open" | "click" | "unsubscribe", token: match[2]! } : null;
+  };
+
+  const handle = async (request: Request, url: URL, found: Route, info: TrackingRequestInfo) => {
+    const method = info.method;
+    switch (found.name) {
+      case "open":
+        if (method !== "GET" && method !== "HEAD") return notAllowed("GET, HEAD");
+        if (TOKEN_SHAPE.test(found.token)) {
+          try {
+            await engine.recordOpen(found.token, info);
+          } catch (error) {
+            // The pixel is answered whatever happens: a broken image helps nobody.
+            onError(error, request);
+          }
+        }
+        return pixelResponse(method);
+      case "click": {
+        if (method !== "GET" && method !== "HEAD") return notAllowed("GET, HEAD");
+        if (!TOKEN_SHAPE.test(found.token)) return pageResponse(404, LINK_NOT_FOUND, method);
+        const link = safeLocation(await engine.recordClick(found.token, info));
+        return link ? redirectResponse(link) : pageResponse(404, LINK_NOT_FOUND, method);
+      }
+      case "unsubscribe":
+        if (method === "GET" || method === "HEAD") {
+          if (!TOKEN_SHAPE.test(found.token)) return pageResponse(404, UNSUBSCRIBE_INVALID, method);
+          return pageResponse(
+            200,
+            {
+              title: "Unsubscribe",
+              message: "Confirm below to stop receiving these emails. It takes effect at once.",
+              form: { field: "confirm", value: "yes", button: "Unsubscribe" },
+            },
+            method,
+          );
+        }
+        if (method !== "POST") return notAllowed("GET, HEAD, POST");
+        return unsubscribe(request, found.token, info);
+      case "inbound":
+        if (method !== "POST") return notAllowed("POST", true);
+        return inbound(request, url);
+    }
+  };
+
+  const unsubscribe = async (request: Request, token: string, info: TrackingRequestInfo) => {
+    const body = await readBody(request, MAX_FORM_BYTES);
+    if (body === "too_large")
+      return pageResponse(413, { title: "Request too large", message: "Nothing was changed." });
+    const intent = await unsubscribeIntent(request.headers.get("content-type"), body);
+    if (!intent) {
+      return pageResponse(400, { title: "Request not understood", message: "Nothing was changed." });
+    }
+    if (!TOKEN_SHAPE.test(token)) return pageResponse(404, UNSUBSCRIBE_INVALID);
+    const done = await engine.unsubscribe(token, { ...info, oneClick: intent === "one-click" });
+    if (!done) return pageResponse(404, UNSUBSCRIBE_INVALID);
+    return pageResponse(200, {
+      title: "You are unsubscribed",
+      message: "You will not receive further emails from this sender.",
+    });
+  };
+
+  const inbound = async (request: Request, url: URL) => {
+    if (options.inboundSecret === undefined) return pageResponse(404, NOT_FOUND);
+    if (options.inboundSecret !== null && !(await hasInboundSecret(request, url, options.inboundSecret))) {
+      return jsonResponse(401, { error: "unauthorized" }, { "WWW-Authenticate": 'Basic realm="inbound"' });
+    }
+    const body = await readBody(request, maxBodyBytes);
+    if (body === "too_large") return jsonResponse(413, { error: "too_large" });
+    const raw = await rawMessageOf(request.headers.get("content-type"), body);
+    if (raw === null || raw.length === 0) return jsonResponse(400, { error: "no_message" });
+    let message: Awaited<ReturnType<typeof parseInboundEmail>>;
+    try {
+      message = await parseInboundEmail(raw);
+    } catch {
+      return jsonResponse(400, { error: "unparseable" });
+    }
+    const outcome = await engine.receiveInbound(message);
+    return jsonResponse(200, { kind: outcome.kind, matched: outcome.matched });
+  };
+
+  return {
+    matches: (pathname) => route(pathname) !== null,
+
+    async fetch(request, context = {}) {
+      let url: URL;
+      try {
+        url = new URL(request.url);
+      } catch {
+        return pageResponse(404, NOT_FOUND);
+      }
+      const found = route(url.pathname);
+      const method = request.method.toUpperCase();
+      if (!found) return pageResponse(404, NOT_FOUND, method);
+      const info: TrackingRequestInfo = {
+        method: method as TrackingRequestInfo["method"],
+        userAgent: request.headers.get("user-agent"),
+        ip: options.clientIp?.(request) ?? context.ip ?? null,
+      };
+      try {
+        return await handle(request, url, found, info);
+      } catch (error) {
+        onError(error, request);
+        return failure(found, method, error);
+      }
+    },
+  };
+}
+
+/** Reads an unsubscribe post: RFC 8058's `List-Unsubscribe=One-Click` or the page's own form. */
+async function unsubscribeIntent(
+  contentType: string | null,
+  body: Uint8Array,
+): Promise<"one-click" | "form" | null> {
+  let fields: { get(name: string): unknown };
+  if (/^\s*multipart\/form-data/i.test(contentType ?? "")) {
+    try {
+      fields = await new Response(new Uint8Array(body), {
+        headers: { "Content-Type": contentType! },
+      }).formData();
+    } catch {
+      return null;
+    }
+  } else {
+    fields = new URLSearchParams(new TextDecoder().decode(body));
+  }
+  const oneClick = fields.get("List-Unsubscribe");
+  if (typeof oneClick === "string" && oneClick.trim().toLowerCase() === "one-click") return "one-click";
+  return fields.get("confirm") === "yes" ? "form" : null;
+}
+
+/** The engine's link as a safe `Location`: an absolute http(s) URL, serialised by the URL parser. */
+function safeLocation(link: string | null): string | null {
+  if (link === null) return null;
+  try {
+    const url = new URL(link);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function notAllowed(allow: string, json = false): Response {
+  const headers = { Allow: allow };
+  return json
+    ? jsonResponse(405, { error: "method_not_allowed" }, headers)
+    : pageResponse(
+        405,
+        { title: "Method not allowed", message: "This address does not accept that request." },
+        "GET",
+        headers,
+      );
+}
+
+/** The answer when the engine failed: the open pixel regardless, else 4xx for input errors, else 503. */
+function failure(found: Route, method: string, error: unknown): Response {
+  if (found.name === "open") return pixelResponse(method);
+  const status = isCadenzaError(error, "PAYLOAD_TOO_LARGE")
+    ? 413
+    : isCadenzaError(error, "VALIDATION")
+      ? 400
+      : isCadenzaError(error, "NOT_FOUND") || isCadenzaError(error, "INVALID_TOKEN")
+        ? 404
+        : 503;
+  const retry: Record<string, string> = status === 503 ? { "Retry-After": "60" } : {};
+  if (found.name === "inbound")
+    return jsonResponse(status, { error: status === 503 ? "unavailable" : "rejected" }, retry);
+  return pageResponse(status, status === 503 ? UNAVAILABLE : NOT_FOUND, method, retry);
+}
