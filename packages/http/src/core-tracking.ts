@@ -1,6 +1,4 @@
-// The tracking names this package uses from @cadenza/core, in one place: the core's index of this
-// branch does not re-export its `tracking/` folder yet; once it does, this becomes
-// `export { … } from "@cadenza/core"` with the same names.
+// The tracking names this package uses from @cadenza/core, in one place.
 export {
   classifyClick,
   classifyInbound,
@@ -10,4 +8,4 @@ export {
   type InboundMessage,
   inboundMessageSchema,
   matchKeys,
-} from "../../core/src/tracking/index.js";
+} from "@cadenza/core";

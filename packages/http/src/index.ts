@@ -1,3 +1,4 @@
+export * from "./cadenza-tracking-engine.js";
 export * from "./express-router.js";
 export * from "./node-handler.js";
 export * from "./parse-inbound-email.js";
