@@ -204,6 +204,8 @@ export function createCadenza(options: CadenzaOptions) {
       /** Starts the dispatcher loop; `stop()` finishes the batch in hand and resolves. */
       start: (opts?: Parameters<typeof startDispatchWorker>[1]) => startDispatchWorker(ctx, opts),
     },
+    /** Runs the store's integrity checks; an empty list means healthy. */
+    audit: () => ctx.store.audit(),
     /** Per-step, per-variant and campaign counters, read from counter rows. */
     counters: (campaignId: string) => ctx.store.getCounters(campaignId),
     /** Subscribes to engine events (`"*"` for all); returns the unsubscribe function. */

@@ -426,6 +426,14 @@ export interface Suppression {
   createdAt: Date;
 }
 
+/** One failed integrity check: which, what it means, and the offending rows (empty list = healthy). */
+export interface AuditFinding {
+  /** Stable name, e.g. `invalid_lead_counts` (the audit's check 2). */
+  check: string;
+  description: string;
+  rows: Record<string, unknown>[];
+}
+
 /** One day of a campaign's activity, for time series (day in the campaign's time zone). */
 export interface DailyActivity extends StepCounters {
   day: string;
@@ -541,6 +549,12 @@ export interface Store {
     limit: number;
     after?: string;
   }): Promise<StoredEvent[]>;
+
+  /**
+   * Runs the integrity checks (the audit's section 8, plus counters against email records and leases
+   * on finished leads) and returns one finding per failed check; empty when healthy.
+   */
+  audit(): Promise<AuditFinding[]>;
 
   /** Releases connections the store opened itself. */
   close?(): Promise<void>;

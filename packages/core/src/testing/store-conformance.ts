@@ -997,6 +997,49 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
         expect(Object.values(counters.leadsByStatus).every((n) => n === 0)).toBe(true);
       });
 
+      it("passes its own integrity audit after a workload", async () => {
+        const { campaign } = await seed(3);
+        await enrollAll(campaign.id);
+        const claimed = await claim(campaign.id);
+        const emails = claimed.map((c) =>
+          newEmailFixture(ids, {
+            leadId: c.lead.id,
+            campaignId: campaign.id,
+            prospectId: c.prospect.id,
+            stepNumber: 1,
+            leaseToken: c.leaseToken,
+          }),
+        );
+        await store.beginSends(emails, at(1));
+        await store.completeSends(
+          claimed.map((c, i) => ({
+            kind: i === 0 ? ("bounced" as const) : ("sent" as const),
+            emailId: emails[i]!.id,
+            leadId: c.lead.id,
+            leaseToken: c.leaseToken,
+            at: at(1),
+            response: null,
+            lead:
+              i === 0
+                ? { ...advanceFixture(0, 3, at(1), null), status: "bounced" as const }
+                : advanceFixture(1, 3, at(1), at(3000)),
+            counters: i === 0 ? [delta(campaign.id, 1, "A", "bouncedHard")] : [],
+            event: eventFixture(ids, "sent", at(1)),
+          })),
+        );
+        await store.recordEngagements([
+          {
+            kind: "open",
+            emailId: emails[1]!.id,
+            eventId: ids.id(),
+            at: at(2),
+            day: "2026-01-05",
+            machine: false,
+          },
+        ]);
+        expect(await store.audit()).toEqual([]);
+      });
+
       it("deletes a campaign with its leads", async () => {
         const { campaign } = await seed(2);
         const { leadIds } = await enrollAll(campaign.id);

@@ -7,6 +7,7 @@ import { CadenzaError } from "../../errors.js";
 import { LEAD_STATUSES, type Lead, type LeadStatus } from "../../lead/lead.js";
 import type { DailyActivity, Store } from "../../ports.js";
 import { enrollProspects, previewAudience } from "./memory-audience.js";
+import { auditTables } from "./memory-audit.js";
 import {
   applyLeadChanges,
   beginSends,
@@ -304,6 +305,9 @@ export function memoryStore(): Store & { readonly tables: MemoryTables } {
         days.push({ day, ...counters });
       }
       return days.sort((a, b) => (a.day < b.day ? -1 : 1));
+    },
+    async audit() {
+      return auditTables(t);
     },
     async appendEvents(events) {
       t.events.push(...events.map(clone));
