@@ -1,3 +1,4 @@
+import { createAnalyticsApi } from "./analytics/analytics-api.js";
 import { enroll, previewAudience, upsertProspects } from "./audience/audience-operations.js";
 import { importProspectsCsv } from "./audience/csv-import.js";
 import { prospectFilterSchema } from "./audience/prospect-schema.js";
@@ -208,6 +209,8 @@ export function createCadenza(options: CadenzaOptions) {
     audit: () => ctx.store.audit(),
     /** Per-step, per-variant and campaign counters, read from counter rows. */
     counters: (campaignId: string) => ctx.store.getCounters(campaignId),
+    /** Metrics, funnel, time series, A/B significance, winner promotion and best subject lines. */
+    analytics: createAnalyticsApi(ctx),
     /** Subscribes to engine events (`"*"` for all); returns the unsubscribe function. */
     on: (kind: Parameters<CadenzaHooks["on"]>[0], handler: Parameters<CadenzaHooks["on"]>[1]) =>
       ctx.hooks.on(kind, handler),

@@ -1,4 +1,5 @@
 export * from "./analytics/counters.js";
+export * from "./analytics/index.js";
 export {
   type EnrollInput,
   enrollInputSchema,
