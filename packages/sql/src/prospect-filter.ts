@@ -1,0 +1,56 @@
+import type { ProspectFilter } from "@cadenza/core";
+import { type RawBuilder, sql } from "kysely";
+import type { SqlDialect } from "./sql-dialect.js";
+
+/**
+ * The WHERE condition of a prospect filter, over the `prospects` table aliased `alias`. Every value
+ * is bound; the search text is matched literally (`%` and `_` escaped).
+ */
+export function prospectFilterCondition(
+  filter: ProspectFilter,
+  dialect: SqlDialect,
+  alias = "p",
+): RawBuilder<boolean> {
+  const col = (name: string) => sql.ref(`${alias}.${name}`);
+  const conditions: RawBuilder<unknown>[] = [];
+  const oneOf = (name: string, list: readonly string[] | undefined) => {
+    if (list && list.length > 0) conditions.push(sql`${col(name)} in (${sql.join(list)})`);
+  };
+  oneOf("tier", filter.tier);
+  oneOf("stage", filter.stage);
+  oneOf("source", filter.source);
+  if (filter.tags && filter.tags.length > 0) {
+    conditions.push(dialect.tagsMatch(col("tags"), filter.tags, filter.tagsMatch));
+  }
+  const search = filter.search?.trim();
+  if (search) {
+    const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const fields = [
+      col("first_name"),
+      col("last_name"),
+      sql`coalesce(${col("first_name")}, '') || ' ' || coalesce(${col("last_name")}, '')`,
+      col("company"),
+      col("email"),
+      col("city"),
+    ];
+    conditions.push(
+      sql`(${sql.join(
+        fields.map((f) => dialect.likeInsensitive(f, pattern)),
+        sql` or `,
+      )})`,
+    );
+  }
+  if (filter.minScore !== undefined) conditions.push(sql`${col("score")} >= ${filter.minScore}`);
+  if (filter.hasEmail === true) conditions.push(sql`(${col("email")} is not null and ${col("email")} <> '')`);
+  if (filter.hasEmail === false) conditions.push(sql`(${col("email")} is null or ${col("email")} = '')`);
+  if (!filter.archived) conditions.push(sql`${col("archived")} = ${dialect.values.bool(false)}`);
+  if (filter.ids) {
+    const ids = [...new Set(filter.ids)].filter((id) => dialect.isId(id)).map((id) => ({ id }));
+    conditions.push(
+      ids.length === 0
+        ? sql`1 = 0`
+        : sql`${col("id")} in (select id from ${dialect.jsonRows(ids, { id: "id" })} as ids)`,
+    );
+  }
+  return conditions.length === 0 ? sql<boolean>`1 = 1` : sql<boolean>`(${sql.join(conditions, sql` and `)})`;
+}
