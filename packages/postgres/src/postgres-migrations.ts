@@ -120,7 +120,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   id UUID PRIMARY KEY,
   campaign_id UUID NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
   prospect_id UUID NOT NULL REFERENCES prospects(id) ON DELETE CASCADE,
-  mailbox_id TEXT REFERENCES mailboxes(id) ON DELETE SET NULL,
+  mailbox_id TEXT,
   current_step INTEGER NOT NULL DEFAULT 0,
   status TEXT NOT NULL DEFAULT 'active' CHECK (status IN (
     'active', 'paused', 'completed', 'replied', 'bounced', 'unsubscribed', 'failed'
@@ -139,7 +139,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   paused_until TIMESTAMPTZ,
   lease_token TEXT,
   lease_expires_at TIMESTAMPTZ,
-  version INTEGER NOT NULL DEFAULT 1,
+  version INTEGER NOT NULL DEFAULT 0,
   created_at TIMESTAMPTZ NOT NULL DEFAULT NOW(),
   updated_at TIMESTAMPTZ NOT NULL DEFAULT NOW(),
   UNIQUE (campaign_id, prospect_id)
@@ -156,7 +156,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   prospect_id UUID REFERENCES prospects(id) ON DELETE SET NULL,
   step_number INTEGER,
   variant TEXT CHECK (variant IN ('A', 'B')),
-  mailbox_id TEXT REFERENCES mailboxes(id) ON DELETE SET NULL,
+  mailbox_id TEXT,
   direction TEXT NOT NULL CHECK (direction IN ('outbound', 'inbound')),
   status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'opened', 'replied', 'bounced', 'unknown', 'received')),
   message_id TEXT NOT NULL,
@@ -194,8 +194,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   created_at TIMESTAMPTZ NOT NULL DEFAULT NOW()
 )`,
       `CREATE TABLE events (
-  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  id UUID NOT NULL UNIQUE,
+  id UUID PRIMARY KEY,
   kind TEXT NOT NULL,
   campaign_id UUID,
   lead_id UUID,
@@ -203,8 +202,9 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   at TIMESTAMPTZ NOT NULL,
   data JSONB NOT NULL DEFAULT '{}'
 )`,
-      `CREATE INDEX events_by_campaign ON events (campaign_id, seq)`,
-      `CREATE INDEX events_by_lead ON events (lead_id, seq)`,
+      `CREATE INDEX events_by_campaign ON events (campaign_id, at, id)`,
+      `CREATE INDEX events_by_lead ON events (lead_id, at, id)`,
+      `CREATE INDEX events_by_time ON events (at, id)`,
       `CREATE TABLE step_variant_counters (
   campaign_id UUID NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
   step_number INTEGER NOT NULL,

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from "kysely";
+import type { ColumnType } from "kysely";
 
 /**
  * Column types as they travel to and from the driver. Postgres speaks `Date`, `boolean` and arrays;
@@ -196,9 +196,8 @@ export interface SuppressionsTable {
   created_at: SqlTime;
 }
 
-/** The engine's event log; `seq` orders it. */
+/** The engine's event log, in (at, id) order. */
 export interface EventsTable {
-  seq: Generated<number | string>;
   id: string;
   kind: string;
   campaign_id: string | null;

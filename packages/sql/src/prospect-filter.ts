@@ -3,8 +3,9 @@ import { type RawBuilder, sql } from "kysely";
 import type { SqlDialect } from "./sql-dialect.js";
 
 /**
- * The WHERE condition of a prospect filter, over the `prospects` table aliased `alias`. Every value
- * is bound; the search text is matched literally (`%` and `_` escaped).
+ * The WHERE condition of a prospect filter, over the `prospects` table aliased `alias`: the same rows
+ * as the reference `matchesFilter` of `@cadenza/core/testing`. Every value is bound; the search text
+ * is matched literally (`%`, `_` and `\` escaped).
  */
 export function prospectFilterCondition(
   filter: ProspectFilter,
@@ -25,14 +26,9 @@ export function prospectFilterCondition(
   const search = filter.search?.trim();
   if (search) {
     const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const fields = [
-      col("first_name"),
-      col("last_name"),
-      sql`coalesce(${col("first_name")}, '') || ' ' || coalesce(${col("last_name")}, '')`,
-      col("company"),
-      col("email"),
-      col("city"),
-    ];
+    // The full name as people write it: first and last, whichever are present, joined by a space.
+    const fullName = sql`trim(coalesce(${col("first_name")}, '') || ' ' || coalesce(${col("last_name")}, ''))`;
+    const fields = [fullName, col("company"), col("email"), col("city")];
     conditions.push(
       sql`(${sql.join(
         fields.map((f) => dialect.likeInsensitive(f, pattern)),
@@ -43,7 +39,7 @@ export function prospectFilterCondition(
   if (filter.minScore !== undefined) conditions.push(sql`${col("score")} >= ${filter.minScore}`);
   if (filter.hasEmail === true) conditions.push(sql`(${col("email")} is not null and ${col("email")} <> '')`);
   if (filter.hasEmail === false) conditions.push(sql`(${col("email")} is null or ${col("email")} = '')`);
-  if (!filter.archived) conditions.push(sql`${col("archived")} = ${dialect.values.bool(false)}`);
+  conditions.push(sql`${col("archived")} = ${dialect.values.bool(filter.archived)}`);
   if (filter.ids) {
     const ids = [...new Set(filter.ids)].filter((id) => dialect.isId(id)).map((id) => ({ id }));
     conditions.push(

@@ -137,7 +137,7 @@ export function createSqlStore(config: SqlStoreConfig): SqlStore {
     getThreads: (leadIds) => run((c) => getThreads(c, leadIds)),
     beginSends: (emails, now) => run((c) => beginSends(c, emails, now)),
     completeSends: (outcomes) => run((c) => completeSends(c, outcomes)),
-    releaseLeads: (releases) => run((c) => releaseLeads(c, releases)),
+    releaseLeads: (releases, now) => run((c) => releaseLeads(c, releases, now)),
     getQuotaUsage: (key, day) => run((c) => getQuotaUsage(c, key, day)),
 
     getEmail: (id) => run((c) => getEmail(c, id)),

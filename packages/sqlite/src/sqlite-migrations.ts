@@ -125,7 +125,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   id TEXT PRIMARY KEY,
   campaign_id TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
   prospect_id TEXT NOT NULL REFERENCES prospects(id) ON DELETE CASCADE,
-  mailbox_id TEXT REFERENCES mailboxes(id) ON DELETE SET NULL,
+  mailbox_id TEXT,
   current_step INTEGER NOT NULL DEFAULT 0,
   status TEXT NOT NULL DEFAULT 'active' CHECK (status IN (
     'active', 'paused', 'completed', 'replied', 'bounced', 'unsubscribed', 'failed'
@@ -144,7 +144,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   paused_until TEXT,
   lease_token TEXT,
   lease_expires_at TEXT,
-  version INTEGER NOT NULL DEFAULT 1,
+  version INTEGER NOT NULL DEFAULT 0,
   created_at TEXT NOT NULL DEFAULT ${NOW},
   updated_at TEXT NOT NULL DEFAULT ${NOW},
   UNIQUE (campaign_id, prospect_id)
@@ -161,7 +161,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   prospect_id TEXT REFERENCES prospects(id) ON DELETE SET NULL,
   step_number INTEGER,
   variant TEXT CHECK (variant IN ('A', 'B')),
-  mailbox_id TEXT REFERENCES mailboxes(id) ON DELETE SET NULL,
+  mailbox_id TEXT,
   direction TEXT NOT NULL CHECK (direction IN ('outbound', 'inbound')),
   status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'opened', 'replied', 'bounced', 'unknown', 'received')),
   message_id TEXT NOT NULL,
@@ -199,8 +199,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   created_at TEXT NOT NULL DEFAULT ${NOW}
 ) STRICT`,
       `CREATE TABLE events (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  id TEXT NOT NULL UNIQUE,
+  id TEXT PRIMARY KEY,
   kind TEXT NOT NULL,
   campaign_id TEXT,
   lead_id TEXT,
@@ -208,8 +207,9 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   at TEXT NOT NULL,
   data TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(data))
 ) STRICT`,
-      `CREATE INDEX events_by_campaign ON events (campaign_id, seq)`,
-      `CREATE INDEX events_by_lead ON events (lead_id, seq)`,
+      `CREATE INDEX events_by_campaign ON events (campaign_id, at, id)`,
+      `CREATE INDEX events_by_lead ON events (lead_id, at, id)`,
+      `CREATE INDEX events_by_time ON events (at, id)`,
       `CREATE TABLE step_variant_counters (
   campaign_id TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
   step_number INTEGER NOT NULL,

@@ -34,11 +34,11 @@ export function audienceQuery(
     days !== undefined
       ? sql`exists (select 1 from ${dialect.table("emails")} as r
           where r.prospect_id = p.id and r.direction = 'outbound'
-            and coalesce(r.sent_at, r.created_at) >= ${dialect.values.time(new Date(request.now.getTime() - days * DAY_MS))})`
+            and r.created_at >= ${dialect.values.time(new Date(request.now.getTime() - days * DAY_MS))})`
       : sql`1 = 0`;
   const reason = sql<string | null>`case
     when p.email is null or p.email = '' then 'no_email'
-    when p.email not like '%_@_%' then 'invalid_email'
+    when p.email not like '_%@_%._%' or p.email like '%@%@%' or p.email like '% %' then 'invalid_email'
     when exists (select 1 from ${dialect.table("suppressions")} as s where s.email = p.email) then 'suppressed'
     when exists (select 1 from ${dialect.table("campaign_leads")} as l
       where l.campaign_id = ${campaignId} and l.prospect_id = p.id) then 'already_enrolled'

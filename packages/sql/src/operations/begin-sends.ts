@@ -8,9 +8,9 @@ import { lockLeads } from "./lock-leads.js";
 /**
  * Records emails as `sending` before their transport call, in one transaction:
  * - a lead whose lease is no longer the email's (or has run out) is `fenced`: nothing is written;
- * - a lead that already has an outbound email for the step (an earlier attempt whose worker died) gets
- *   no new one: a `sending` record becomes `unknown` (it may have left; counted in `unknown`) and the
- *   record is returned in `stale` for the engine to complete without sending;
+ * - a lead that already has an outbound email for the step gets no new one; the record is returned in
+ *   `stale` for the engine to complete without sending. A `sending` record of an earlier lease (its
+ *   worker died mid-send) becomes `unknown` first: it may have left, and counts in `unknown`;
  * - every new record moves its `sent` counters in the same transaction, so the campaign's
  *   `emails_sent` always equals its count of outbound records.
  */
@@ -44,7 +44,10 @@ export function beginSends(
     const taken = new Set(existing.map((e) => `${e.lead_id}\u0000${e.step_number}`));
     const counters = new CounterBatch();
     const stale: EmailRecord[] = [];
-    const staleSending = existing.filter((e) => e.status === "sending").map((e) => e.id);
+    const leaseOf = new Map(live.map((e) => [e.leadId, e.leaseToken]));
+    const orphaned = (e: (typeof existing)[number]) =>
+      e.status === "sending" && e.lead_id !== null && e.lease_token !== leaseOf.get(e.lead_id);
+    const staleSending = existing.filter(orphaned).map((e) => e.id);
     if (staleSending.length > 0) {
       await db
         .updateTable("emails")
@@ -53,7 +56,7 @@ export function beginSends(
         .execute();
     }
     for (const row of existing) {
-      const wasSending = row.status === "sending";
+      const wasSending = orphaned(row);
       const record = toEmailRecord(wasSending ? { ...row, status: "unknown" } : row, values);
       stale.push(record);
       if (wasSending) counters.addDeltas(counterFor(record, "unknown"));
@@ -77,6 +80,7 @@ export function beginSends(
                 clickedAt: null,
                 repliedAt: null,
                 bouncedAt: null,
+                createdAt: now,
               },
               e.leaseToken,
               values,

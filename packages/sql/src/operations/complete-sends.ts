@@ -1,4 +1,10 @@
-import type { CompleteSendsResult, NewEvent, SendOutcomeWrite, Suppression } from "@cadenza/core";
+import type {
+  CompleteSendsResult,
+  NewEvent,
+  SendOutcomeWrite,
+  Suppression,
+  VariantName,
+} from "@cadenza/core";
 import { sql } from "kysely";
 import { CounterBatch } from "../counters/counter-batch.js";
 import { inTransaction, type SqlContext } from "../sql-context.js";
@@ -10,7 +16,7 @@ import { insertSuppressions } from "./suppress.js";
  * Records send outcomes in one transaction, a few statements per batch. Each outcome applies only
  * while its lead still holds `leaseToken` (else the lead is `fenced` and nothing is written for it),
  * and releases the lease. The email record becomes `sent` or `bounced`, is deleted (`retry`), or
- * stays `unknown`. The lead takes the engine's advance, except that a lead whose status changed
+ * stays `unknown`; a deleted record takes its `sent` counters back with it. The lead takes the engine's advance, except that a lead whose status changed
  * mid-send (a reply, a pause) keeps its status, next send time and last error. Counters, lead counts,
  * suppressions, mailbox flags and events are written in the same transaction.
  */
@@ -70,9 +76,10 @@ export function completeSends(
       .whereRef("e.lead_id", "=", "v.lead_id")
       .where(sql<boolean>`v.kind <> 'retry'`)
       .execute();
+    const counters = new CounterBatch();
     const retried = applied.filter((o) => o.kind === "retry" && dialect.isId(o.emailId));
     if (retried.length > 0) {
-      await db
+      const deleted = await db
         .deleteFrom("emails")
         .where(
           "id",
@@ -80,7 +87,29 @@ export function completeSends(
           retried.map((o) => o.emailId),
         )
         .where("direction", "=", "outbound")
+        .returning(["campaign_id", "step_number", "variant", "counter_day"])
         .execute();
+      // The record goes, and with it the `sent` it counted when it began.
+      for (const row of deleted) {
+        if (
+          row.campaign_id === null ||
+          row.step_number === null ||
+          row.variant === null ||
+          row.counter_day === null
+        ) {
+          continue;
+        }
+        counters.addDeltas([
+          {
+            campaignId: row.campaign_id,
+            stepNumber: row.step_number,
+            variant: row.variant as VariantName,
+            field: "sent",
+            by: -1,
+            day: row.counter_day,
+          },
+        ]);
+      }
     }
 
     const leads = dialect.jsonRows(
@@ -134,7 +163,6 @@ export function completeSends(
       .whereRef("l.lease_token", "=", "v.lease_token")
       .execute();
 
-    const counters = new CounterBatch();
     const suppressions: Suppression[] = [];
     const events: NewEvent[] = [];
     const flags = new Map<string, { reason: string; at: Date }>();

@@ -56,7 +56,7 @@ export function enrollProspects(ctx: SqlContext, request: EnrollRequest): Promis
         has_replied: values.bool(false),
         added_by: request.addedBy,
         attempts: 0,
-        version: 1,
+        version: 0,
         created_at: now,
         updated_at: now,
       }));
@@ -102,12 +102,12 @@ async function idsStatus({ db, dialect }: SqlContext, request: EnrollRequest) {
   };
 }
 
-/** Listed ids that do not exist are `not_found`; archived ones (when the filter excludes them) `archived`. */
+/** Listed ids that do not exist are `not_found`; those on the other side of the filter's `archived` are `archived`. */
 function countMissingAndArchived(
   status: Awaited<ReturnType<typeof idsStatus>>,
   request: EnrollRequest,
   skip: (reason: EnrollSkipReason, n?: number) => void,
 ) {
   skip("not_found", status.asked.size - status.found.length);
-  if (!request.filter.archived) skip("archived", status.found.filter((p) => p.archived).length);
+  skip("archived", status.found.filter((p) => p.archived !== request.filter.archived).length);
 }

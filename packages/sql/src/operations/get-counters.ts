@@ -1,7 +1,6 @@
 import {
   CadenzaError,
   type CampaignCounters,
-  emptyStepCounters,
   LEAD_STATUSES,
   type LeadStatus,
   type StepVariantCounters,
@@ -12,8 +11,8 @@ import { readNumber } from "../read-values.js";
 import type { SqlContext } from "../sql-context.js";
 
 /**
- * A campaign's counters, read from its counter rows (never recounted from emails or leads). Every
- * step has a row for variant A, and for B when the step has B content or B counts.
+ * A campaign's counters, read from its counter rows (never recounted from emails or leads): the
+ * campaign's audit columns, leads per status, and one entry per (step, variant) that has counted.
  */
 export async function getCounters(
   { db, dialect }: SqlContext,
@@ -39,38 +38,27 @@ export async function getCounters(
       details: { campaignId },
     });
   }
-  const [statuses, rows, steps] = await Promise.all([
+  const [statuses, rows] = await Promise.all([
     db
       .selectFrom("campaign_lead_counts")
       .select(["status", "leads"])
       .where("campaign_id", "=", campaignId)
       .execute(),
-    db.selectFrom("step_variant_counters").selectAll().where("campaign_id", "=", campaignId).execute(),
     db
-      .selectFrom("campaign_sequences")
-      .select(["step_number", "variant_b_body"])
+      .selectFrom("step_variant_counters")
+      .selectAll()
       .where("campaign_id", "=", campaignId)
+      .orderBy("step_number")
+      .orderBy("variant")
       .execute(),
   ]);
   const leadsByStatus = Object.fromEntries(LEAD_STATUSES.map((s) => [s, 0])) as Record<LeadStatus, number>;
   for (const s of statuses) leadsByStatus[s.status as LeadStatus] = readNumber(s.leads);
-
-  const byKey = new Map<string, StepVariantCounters>();
-  const put = (stepNumber: number, variant: VariantName) => {
-    const key = `${stepNumber}:${variant}`;
-    if (!byKey.has(key)) byKey.set(key, { stepNumber, variant, ...emptyStepCounters() });
-  };
-  for (const step of steps) {
-    put(step.step_number, "A");
-    if (step.variant_b_body !== null) put(step.step_number, "B");
-  }
-  for (const row of rows) {
-    byKey.set(`${row.step_number}:${row.variant}`, {
-      stepNumber: row.step_number,
-      variant: row.variant as VariantName,
-      ...readCounters(row),
-    });
-  }
+  const steps: StepVariantCounters[] = rows.map((row) => ({
+    stepNumber: row.step_number,
+    variant: row.variant as VariantName,
+    ...readCounters(row),
+  }));
   return {
     campaignId,
     emailsSent: readNumber(campaign.emails_sent),
@@ -80,8 +68,6 @@ export async function getCounters(
     activeLeads: readNumber(campaign.active_leads),
     completedLeads: readNumber(campaign.completed_leads),
     leadsByStatus,
-    steps: [...byKey.values()].sort(
-      (a, b) => a.stepNumber - b.stepNumber || (a.variant < b.variant ? -1 : 1),
-    ),
+    steps,
   };
 }

@@ -27,7 +27,7 @@ export async function findEmailsByMessageId(
   return rows.map((r) => toEmailRecord(r, dialect.values));
 }
 
-/** A page of emails, newest first, optionally of one campaign or lead. */
+/** A page of emails, oldest first, optionally of one campaign or lead. */
 export async function listEmails(
   { db, dialect }: SqlContext,
   query: { campaignId?: string; leadId?: string; limit: number; offset: number },
@@ -37,11 +37,6 @@ export async function listEmails(
   let q = db.selectFrom("emails").selectAll();
   if (query.campaignId !== undefined) q = q.where("campaign_id", "=", query.campaignId);
   if (query.leadId !== undefined) q = q.where("lead_id", "=", query.leadId);
-  const rows = await q
-    .orderBy("created_at", "desc")
-    .orderBy("id", "desc")
-    .limit(query.limit)
-    .offset(query.offset)
-    .execute();
+  const rows = await q.orderBy("created_at").orderBy("id").limit(query.limit).offset(query.offset).execute();
   return rows.map((r) => toEmailRecord(r, dialect.values));
 }

@@ -8,8 +8,8 @@ export async function getMailbox({ db }: SqlContext, id: string): Promise<Mailbo
   return row ? toMailbox(row) : null;
 }
 
-/** All mailboxes, oldest first. */
+/** All mailboxes, by id. */
 export async function listMailboxes({ db }: SqlContext): Promise<Mailbox[]> {
-  const rows = await db.selectFrom("mailboxes").selectAll().orderBy("created_at").orderBy("id").execute();
+  const rows = await db.selectFrom("mailboxes").selectAll().orderBy("id").execute();
   return rows.map(toMailbox);
 }

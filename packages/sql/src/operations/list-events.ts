@@ -2,7 +2,10 @@ import type { EventKind, StoredEvent } from "@cadenza/core";
 import { toEvent } from "../rows/event-rows.js";
 import type { SqlContext } from "../sql-context.js";
 
-/** Events in log order, optionally narrowed, starting after the event with id `after`. */
+/**
+ * Events oldest first (by time, then id), optionally narrowed. `after` is the id of the last event
+ * already seen: the page starts past it (from the start when it is unknown).
+ */
 export async function listEvents(
   { db, dialect }: SqlContext,
   query: { campaignId?: string; leadId?: string; kinds?: EventKind[]; limit: number; after?: string },
@@ -13,13 +16,15 @@ export async function listEvents(
   if (query.campaignId !== undefined) q = q.where("campaign_id", "=", query.campaignId);
   if (query.leadId !== undefined) q = q.where("lead_id", "=", query.leadId);
   if (query.kinds && query.kinds.length > 0) q = q.where("kind", "in", query.kinds);
-  if (query.after !== undefined) {
-    const after = query.after;
-    if (!dialect.isId(after)) return [];
-    q = q.where("seq", ">", (eb) =>
-      eb.selectFrom("events as cursor").select("cursor.seq").where("cursor.id", "=", after),
+  const cursor =
+    query.after !== undefined && dialect.isId(query.after)
+      ? await db.selectFrom("events").select(["at", "id"]).where("id", "=", query.after).executeTakeFirst()
+      : undefined;
+  if (cursor) {
+    q = q.where((eb) =>
+      eb.or([eb("at", ">", cursor.at), eb.and([eb("at", "=", cursor.at), eb("id", ">", cursor.id)])]),
     );
   }
-  const rows = await q.orderBy("seq").limit(query.limit).execute();
+  const rows = await q.orderBy("at").orderBy("id").limit(query.limit).execute();
   return rows.map((r) => toEvent(r, dialect.values));
 }

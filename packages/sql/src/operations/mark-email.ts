@@ -3,7 +3,8 @@ import type { SqlContext } from "../sql-context.js";
 
 /**
  * Stamps `replied_at` or `bounced_at` on an outbound email if it is unset, moving its status along
- * (a reply or bounce outranks `sent` and `opened`). The database decides who was first.
+ * (a reply outranks `sent` and `opened`; a bounce outranks everything). The database decides who was
+ * first.
  */
 export async function markEmail(
   { db, dialect }: SqlContext,
@@ -19,7 +20,10 @@ export async function markEmail(
       .updateTable("emails")
       .set({
         [column]: time,
-        status: sql`case when status in ('sent', 'opened', 'unknown') then ${mark} else status end`,
+        status:
+          mark === "bounced"
+            ? "bounced"
+            : sql<string>`case when status in ('sent', 'opened') then 'replied' else status end`,
         updated_at: time,
       })
       .where("id", "=", emailId)

@@ -90,7 +90,7 @@ export function recordEngagements(
       }
       results.push({ emailId: e.emailId, found: true, firstHuman, firstMachine });
       events.push({
-        id: globalThis.crypto.randomUUID(),
+        id: e.eventId,
         kind: e.kind === "open" ? "opened" : "clicked",
         campaignId: email.campaign_id,
         leadId: email.lead_id,

@@ -5,11 +5,12 @@ import { inTransaction, type SqlContext } from "../sql-context.js";
 import { lockLeads } from "./lock-leads.js";
 
 /**
- * Gives claimed leads back without sending, in one transaction. A release applies only while its
- * lead still holds the lease; it clears the lease, moves the next send or pauses the lead (only if it
- * is still active), and gives back the quota reserved for it.
+ * Gives claimed leads back without sending, in one transaction. The quota reserved for each is given
+ * back (no send happened under it, fenced or not). The rest applies only while the lead still holds
+ * the lease: the lease is cleared and, if the lead is still active, its next send moved or the lead
+ * paused.
  */
-export function releaseLeads(ctx: SqlContext, releases: readonly LeadRelease[]): Promise<void> {
+export function releaseLeads(ctx: SqlContext, releases: readonly LeadRelease[], now: Date): Promise<void> {
   if (releases.length === 0) return Promise.resolve();
   return inTransaction(ctx, async (trx) => {
     const { db, dialect } = trx;
@@ -24,9 +25,9 @@ export function releaseLeads(ctx: SqlContext, releases: readonly LeadRelease[]):
       lead.leaseToken = null;
       applied.push(release);
     }
+    await giveBackQuotas(trx, releases);
     if (applied.length === 0) return;
 
-    const now = new Date().toISOString();
     const rows = dialect.jsonRows(
       applied.map((r) => ({
         id: r.leadId,
@@ -36,7 +37,7 @@ export function releaseLeads(ctx: SqlContext, releases: readonly LeadRelease[]):
         pause: r.pause !== undefined,
         reason: r.pause?.reason ?? null,
         changed: r.pause !== undefined || r.nextEmailAt !== undefined,
-        at: now,
+        at: now.toISOString(),
       })),
       {
         id: "id",
@@ -62,7 +63,7 @@ export function releaseLeads(ctx: SqlContext, releases: readonly LeadRelease[]):
         lease_token: null,
         lease_expires_at: null,
         version: sql`case when v.changed then l.version + 1 else l.version end`,
-        updated_at: sql`case when v.changed then v.at else l.updated_at end`,
+        updated_at: sql`v.at`,
       })
       .whereRef("l.id", "=", "v.id")
       .whereRef("l.lease_token", "=", "v.lease_token")
@@ -75,23 +76,26 @@ export function releaseLeads(ctx: SqlContext, releases: readonly LeadRelease[]):
         counters.addLeadTransition(lead.campaignId, "active", "paused");
     }
     await counters.flush(trx);
-
-    const giveBack = new Map<string, { key: string; day: string; n: number }>();
-    for (const r of applied) {
-      for (const q of r.quotas) {
-        const id = `${q.key}\u0000${q.day}`;
-        const entry = giveBack.get(id) ?? { key: q.key, day: q.day, n: 0 };
-        entry.n += 1;
-        giveBack.set(id, entry);
-      }
-    }
-    for (const [, q] of [...giveBack].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      await db
-        .updateTable("send_quotas")
-        .set({ used: sql`case when used >= ${q.n} then used - ${q.n} else 0 end` })
-        .where("key", "=", q.key)
-        .where("day", "=", q.day)
-        .execute();
-    }
   });
+}
+
+/** Takes one send per release off each quota it reserved, in key order (the claim's lock order). */
+async function giveBackQuotas({ db }: SqlContext, releases: readonly LeadRelease[]): Promise<void> {
+  const giveBack = new Map<string, { key: string; day: string; n: number }>();
+  for (const r of releases) {
+    for (const q of r.quotas) {
+      const id = `${q.key}\u0000${q.day}`;
+      const entry = giveBack.get(id) ?? { key: q.key, day: q.day, n: 0 };
+      entry.n += 1;
+      giveBack.set(id, entry);
+    }
+  }
+  for (const [, q] of [...giveBack].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    await db
+      .updateTable("send_quotas")
+      .set({ used: sql`case when used >= ${q.n} then used - ${q.n} else 0 end` })
+      .where("key", "=", q.key)
+      .where("day", "=", q.day)
+      .execute();
+  }
 }

@@ -2,7 +2,7 @@ import type { Mailbox } from "@cadenza/core";
 import { mailboxColumns, toMailbox } from "../rows/mailbox-rows.js";
 import type { SqlContext } from "../sql-context.js";
 
-/** Inserts or replaces a mailbox by id; its pacing cursor survives the update. */
+/** Inserts or replaces a mailbox by id; its pacing cursor (the claim's, not the host's) survives. */
 export async function saveMailbox({ db, dialect }: SqlContext, mailbox: Mailbox): Promise<Mailbox> {
   const columns = mailboxColumns(mailbox, dialect.values);
   const row = await dialect.transaction(db, (trx) =>
@@ -19,6 +19,7 @@ export async function saveMailbox({ db, dialect }: SqlContext, mailbox: Mailbox)
           gap_jitter_seconds: columns.gap_jitter_seconds,
           flagged_at: columns.flagged_at,
           flag_reason: columns.flag_reason,
+          created_at: columns.created_at,
           updated_at: columns.updated_at,
         }),
       )

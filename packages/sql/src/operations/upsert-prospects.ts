@@ -1,4 +1,4 @@
-import type { ProspectUpsert, UpsertedProspect } from "@cadenza/core";
+import { CadenzaError, type ProspectUpsert, type UpsertedProspect } from "@cadenza/core";
 import { chunk } from "../read-values.js";
 import { prospectColumns } from "../rows/prospect-rows.js";
 import { inTransaction, type SqlContext } from "../sql-context.js";
@@ -9,7 +9,7 @@ const ROWS_PER_STATEMENT = 500;
 /**
  * Inserts or updates prospects keyed by lower-case email, all in one transaction. An existing
  * prospect keeps its id and creation time; every other field takes the new value. An address given
- * twice counts once, with the last values.
+ * twice in one batch is a CONFLICT (nothing is written).
  */
 export function upsertProspects(
   ctx: SqlContext,
@@ -17,7 +17,16 @@ export function upsertProspects(
   now: Date,
 ): Promise<UpsertedProspect[]> {
   const byEmail = new Map<string, ProspectUpsert>();
-  for (const p of prospects) byEmail.set(p.email.trim().toLowerCase(), p);
+  for (const p of prospects) {
+    const email = p.email.trim().toLowerCase();
+    if (byEmail.has(email)) {
+      throw new CadenzaError("CONFLICT", {
+        message: `Duplicate email ${email} in one batch`,
+        details: { email },
+      });
+    }
+    byEmail.set(email, p);
+  }
   if (byEmail.size === 0) return Promise.resolve([]);
   return inTransaction(ctx, async ({ db, dialect }) => {
     const out: UpsertedProspect[] = [];

@@ -18,7 +18,7 @@ export function toEvent(row: Selectable<EventsTable>, values: SqlValues): Stored
 }
 
 /** The row a NewEvent writes. */
-export function eventColumns(e: NewEvent, values: SqlValues): Omit<Insertable<EventsTable>, "seq"> {
+export function eventColumns(e: NewEvent, values: SqlValues): Insertable<EventsTable> {
   return {
     id: e.id,
     kind: e.kind,

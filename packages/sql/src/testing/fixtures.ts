@@ -131,7 +131,6 @@ export function newEmail(
     idempotencyKey: `${lead.id}:${stepNumber}`,
     generated: false,
     links: [],
-    createdAt: T0,
   };
 }
 
@@ -161,13 +160,7 @@ export function outcome(
       lastError: kind === "retry" ? "421 try later" : null,
       ...options.lead,
     },
-    counters:
-      options.counters ??
-      (kind === "retry"
-        ? [counter(email, "sent", -1)]
-        : kind === "bounced"
-          ? [counter(email, "bouncedHard", 1)]
-          : []),
+    counters: options.counters ?? (kind === "bounced" ? [counter(email, "bouncedHard", 1)] : []),
     event: event(kind === "retry" ? "send_failed" : kind === "bounced" ? "bounced" : "sent", email),
   };
 }

@@ -75,6 +75,7 @@ export function claimSuite(options: SqlStoreSuiteOptions): void {
       expect(got[0]?.quotas).toEqual(quotas.map(({ key, day }) => ({ key, day })));
       await h.store.releaseLeads(
         got.map((c) => ({ leadId: c.lead.id, leaseToken: "a", quotas: c.quotas, nextEmailAt: at(60) })),
+        at(1),
       );
       expect(await h.store.getQuotaUsage("mailbox:m1", "2030-03-04")).toBe(0);
       expect(await h.store.getQuotaUsage(`campaign:${campaign.id}`, "2030-03-04")).toBe(0);
@@ -138,10 +139,13 @@ export function claimSuite(options: SqlStoreSuiteOptions): void {
         },
       ]);
       expect(replied.applied).toEqual([b!.lead.id]);
-      await h.store.releaseLeads([
-        { leadId: a!.lead.id, leaseToken: "t", pause: { reason: "missing hotel_name" }, quotas: [] },
-        { leadId: b!.lead.id, leaseToken: "t", pause: { reason: "missing hotel_name" }, quotas: [] },
-      ]);
+      await h.store.releaseLeads(
+        [
+          { leadId: a!.lead.id, leaseToken: "t", pause: { reason: "missing hotel_name" }, quotas: [] },
+          { leadId: b!.lead.id, leaseToken: "t", pause: { reason: "missing hotel_name" }, quotas: [] },
+        ],
+        at(1),
+      );
       const pausedA = await h.store.getLead(a!.lead.id);
       expect(pausedA).toMatchObject({ status: "paused", lastError: "missing hotel_name", nextEmailAt: null });
       expect((await h.store.getLead(b!.lead.id))?.status).toBe("replied");

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { at, newEmail, outcome, seedCampaign, T0 } from "./fixtures.js";
 import type { SqlStoreHarness, SqlStoreSuiteOptions } from "./sql-store-harness.js";
@@ -29,18 +30,19 @@ export function engagementSuite(options: SqlStoreSuiteOptions): void {
 
     it("counts the first human open once, even when trackers race", async () => {
       const { campaign, email } = await sentEmail();
-      const open = {
+      const open = () => ({
         kind: "open" as const,
         emailId: email.id,
+        eventId: randomUUID(),
         at: at(10),
         day: "2030-03-04",
         machine: false,
-      };
+      });
       const results = (
         await Promise.all([
-          h.store.recordEngagements([open]),
-          (await h.open()).recordEngagements([open]),
-          (await h.open()).recordEngagements([{ ...open, at: at(11) }]),
+          h.store.recordEngagements([open()]),
+          (await h.open()).recordEngagements([open()]),
+          (await h.open()).recordEngagements([{ ...open(), at: at(11) }]),
         ])
       ).flat();
       expect(results.filter((r) => r.firstHuman)).toHaveLength(1);
@@ -58,15 +60,21 @@ export function engagementSuite(options: SqlStoreSuiteOptions): void {
 
     it("counts a click without an open as the first open, and machine opens apart", async () => {
       const { campaign, email } = await sentEmail();
-      const base = { emailId: email.id, day: "2030-03-04", userAgent: null, ip: null };
+      const base = () => ({
+        emailId: email.id,
+        eventId: randomUUID(),
+        day: "2030-03-04",
+        userAgent: null,
+        ip: null,
+      });
       const [machine] = await h.store.recordEngagements([
-        { ...base, kind: "open", at: at(2), machine: true },
+        { ...base(), kind: "open", at: at(2), machine: true },
       ]);
       expect(machine).toEqual({ emailId: email.id, found: true, firstHuman: false, firstMachine: true });
       const [click, again, missing] = await h.store.recordEngagements([
-        { ...base, kind: "click", at: at(3), machine: false, url: "https://hotel.example" },
-        { ...base, kind: "click", at: at(4), machine: false, url: "https://hotel.example" },
-        { ...base, emailId: crypto.randomUUID(), kind: "open", at: at(4), machine: false },
+        { ...base(), kind: "click", at: at(3), machine: false, url: "https://hotel.example" },
+        { ...base(), kind: "click", at: at(4), machine: false, url: "https://hotel.example" },
+        { ...base(), emailId: randomUUID(), kind: "open", at: at(4), machine: false },
       ]);
       expect(click?.firstHuman).toBe(true);
       expect(again?.firstHuman).toBe(false);

@@ -38,11 +38,7 @@ export function sendSuite(options: SqlStoreSuiteOptions): void {
         fromDay: "2030-03-03",
         toDay: "2030-03-05",
       });
-      expect(daily.map((d) => [d.day, d.sent])).toEqual([
-        ["2030-03-03", 0],
-        ["2030-03-04", 3],
-        ["2030-03-05", 0],
-      ]);
+      expect(daily.map((d) => [d.day, d.sent])).toEqual([["2030-03-04", 3]]);
       expect(await h.store.audit({ now: T0 })).toEqual([]);
     });
 
@@ -57,6 +53,7 @@ export function sendSuite(options: SqlStoreSuiteOptions): void {
     it("advances the lead on sent, deletes the record on retry, suppresses on bounce", async () => {
       const { campaign } = await seedCampaign(h.store, { leads: 3 });
       const claimed = await claimAll(campaign.id, "t");
+      const c0Version = claimed[0]!.lead.version;
       const [sent, retry, bounce] = claimed.map((c) => newEmail(c.lead, "t"));
       await h.store.beginSends([sent!, retry!, bounce!], T0);
       const bounced = outcome("bounced", bounce!);
@@ -72,7 +69,7 @@ export function sendSuite(options: SqlStoreSuiteOptions): void {
       expect(await h.store.getEmail(bounce!.id)).toMatchObject({ status: "bounced", bouncedAt: at(1) });
       const lead = await h.store.getLead(sent!.leadId);
       expect(lead).toMatchObject({ currentStep: 1, status: "active", emailsSent: 1, nextEmailAt: at(2880) });
-      expect(lead?.version).toBe(2);
+      expect(lead?.version).toBe(c0Version + 1);
       const retried = await h.store.getLead(retry!.leadId);
       expect(retried).toMatchObject({
         currentStep: 0,
