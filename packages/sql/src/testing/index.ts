@@ -3,6 +3,7 @@ import type { SqlStoreSuiteOptions } from "./sql-store-harness.js";
 import { audienceSuite } from "./suite-audience.js";
 import { claimSuite } from "./suite-claims.js";
 import { engagementSuite } from "./suite-engagements.js";
+import { engineSuite } from "./suite-engine.js";
 import { migrationSuite } from "./suite-migrations.js";
 import { sendSuite } from "./suite-sends.js";
 
@@ -24,5 +25,6 @@ export function runSqlStoreSuite(options: SqlStoreSuiteOptions): void {
     claimSuite(options);
     sendSuite(options);
     engagementSuite(options);
+    engineSuite(options);
   });
 }
