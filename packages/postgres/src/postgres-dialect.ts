@@ -63,8 +63,6 @@ export function postgresDialect(schema: string): SqlDialect {
         ? sql<boolean>`${column} && ${[...tags]}::text[]`
         : sql<boolean>`${column} @> ${[...tags]}::text[]`,
 
-    likeInsensitive: (column, pattern) => sql<boolean>`${column} ilike ${pattern} escape '\\'`,
-
     table: (name) => sql.id(schema, name),
     isId: (value) => UUID.test(value),
     mapError: (error) => mapPostgresError(error, location),

@@ -107,6 +107,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   tier TEXT CHECK (tier IN ('hot', 'warm', 'cold')),
   stage TEXT,
   source TEXT,
+  search_text TEXT NOT NULL DEFAULT '',
   tags TEXT[] NOT NULL DEFAULT '{}',
   score DOUBLE PRECISION NOT NULL DEFAULT 0,
   archived BOOLEAN NOT NULL DEFAULT false,

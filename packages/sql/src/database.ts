@@ -129,6 +129,8 @@ export interface ProspectsTable {
   tier: string | null;
   stage: string | null;
   source: string | null;
+  /** Full name, company, email and city, lower-cased, for case-insensitive search in any language. */
+  search_text: string;
   tags: SqlTextArray;
   score: number;
   archived: SqlBool;

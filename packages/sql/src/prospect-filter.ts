@@ -23,18 +23,11 @@ export function prospectFilterCondition(
   if (filter.tags && filter.tags.length > 0) {
     conditions.push(dialect.tagsMatch(col("tags"), filter.tags, filter.tagsMatch));
   }
-  const search = filter.search?.trim();
+  const search = filter.search?.trim().toLowerCase();
   if (search) {
+    // Both sides are lower-cased by JavaScript, so a plain LIKE is case-insensitive in any language.
     const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    // The full name as people write it: first and last, whichever are present, joined by a space.
-    const fullName = sql`trim(coalesce(${col("first_name")}, '') || ' ' || coalesce(${col("last_name")}, ''))`;
-    const fields = [fullName, col("company"), col("email"), col("city")];
-    conditions.push(
-      sql`(${sql.join(
-        fields.map((f) => dialect.likeInsensitive(f, pattern)),
-        sql` or `,
-      )})`,
-    );
+    conditions.push(sql`${col("search_text")} like ${pattern} escape '\\'`);
   }
   if (filter.minScore !== undefined) conditions.push(sql`${col("score")} >= ${filter.minScore}`);
   if (filter.hasEmail === true) conditions.push(sql`(${col("email")} is not null and ${col("email")} <> '')`);

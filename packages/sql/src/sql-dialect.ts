@@ -70,8 +70,6 @@ export interface SqlDialect {
   ): RawBuilder<R>;
   /** True when the array column holds every (`all`) or one (`any`) of `tags`. */
   tagsMatch(column: RawBuilder<unknown>, tags: readonly string[], mode: "all" | "any"): RawBuilder<boolean>;
-  /** Case-insensitive `LIKE` with `\` as the escape character. */
-  likeInsensitive(column: RawBuilder<unknown>, pattern: string): RawBuilder<boolean>;
   /**
    * A table reference for raw SQL fragments, qualified with the store's schema where there is one
    * (query-builder tables are qualified by Kysely's `withSchema`; raw fragments are not).

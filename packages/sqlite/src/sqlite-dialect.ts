@@ -57,9 +57,6 @@ export function sqliteDialect(file: string, lockKey: string): SqlDialect {
         : sql<boolean>`(select count(distinct value) from json_each(${column}) where value in (${sql.join(unique)})) = ${unique.length}`;
     },
 
-    // SQLite's LIKE ignores case for ASCII letters.
-    likeInsensitive: (column, pattern) => sql<boolean>`${column} like ${pattern} escape '\\'`,
-
     table: (name) => sql.table(name),
     isId: () => true,
     mapError: (error) => mapSqliteError(error, file),

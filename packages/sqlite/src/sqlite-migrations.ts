@@ -113,6 +113,7 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   tier TEXT CHECK (tier IN ('hot', 'warm', 'cold')),
   stage TEXT,
   source TEXT,
+  search_text TEXT NOT NULL DEFAULT '',
   ${jsonArray("tags")},
   score REAL NOT NULL DEFAULT 0,
   ${bool("archived", 0)},

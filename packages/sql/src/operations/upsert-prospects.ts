@@ -46,6 +46,7 @@ export function upsertProspects(
             tier: eb.ref("excluded.tier"),
             stage: eb.ref("excluded.stage"),
             source: eb.ref("excluded.source"),
+            search_text: eb.ref("excluded.search_text"),
             tags: eb.ref("excluded.tags"),
             score: eb.ref("excluded.score"),
             archived: eb.ref("excluded.archived"),

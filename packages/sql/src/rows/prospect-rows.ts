@@ -43,6 +43,7 @@ export function prospectColumns(p: ProspectUpsert, now: Date, values: SqlValues)
     tier: p.tier,
     stage: p.stage,
     source: p.source,
+    search_text: prospectSearchText(p),
     tags: values.textArray(p.tags),
     score: p.score,
     archived: values.bool(p.archived),
@@ -50,4 +51,24 @@ export function prospectColumns(p: ProspectUpsert, now: Date, values: SqlValues)
     created_at: values.time(now),
     updated_at: values.time(now),
   };
+}
+
+/** Separates the searchable fields so a search never matches across two of them. */
+export const SEARCH_FIELD_SEPARATOR = "\u001f";
+
+/**
+ * What a prospect search looks in: full name, company, email and city, lower-cased by JavaScript's
+ * rules (the reference store's), so search behaves the same whatever the database's locale.
+ */
+export function prospectSearchText(p: {
+  firstName: string | null;
+  lastName: string | null;
+  company: string | null;
+  email: string | null;
+  city: string | null;
+}): string {
+  const fullName = [p.firstName, p.lastName].filter(Boolean).join(" ");
+  return [fullName, p.company, p.email, p.city]
+    .map((field) => (field ?? "").toLowerCase())
+    .join(SEARCH_FIELD_SEPARATOR);
 }

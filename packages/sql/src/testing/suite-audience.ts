@@ -58,6 +58,17 @@ export function audienceSuite(options: SqlStoreSuiteOptions): void {
       ]);
       const wildcard = await h.store.findProspects({ search: "%", tagsMatch: "all", archived: false }, page);
       expect(wildcard.total).toBe(0);
+      // Case-insensitive beyond ASCII, whatever the database's locale; never across two fields.
+      const [accented] = prospects(1, "elodie");
+      await h.store.upsertProspects(
+        [{ ...accented!, firstName: "ÉLODIE", lastName: "Ørsted", city: "Zürich" }],
+        T0,
+      );
+      const find = (search: string) =>
+        h.store.findProspects({ search, tagsMatch: "all", archived: false }, page);
+      expect((await find("élodie ørsted")).total).toBe(1);
+      expect((await find("ZÜRICH")).total).toBe(1);
+      expect((await find("ørsted hotel")).total).toBe(0);
     });
 
     it("previews exactly what an enroll adds and skips", async () => {
