@@ -67,6 +67,15 @@ export function createSqlStore(config: SqlStoreConfig): SqlStore {
   const { db, dialect } = config;
   const ctx: SqlContext = { db, dialect };
   let ready: Promise<unknown> | null = null;
+  let closed = false;
+  const refuseClosed = () => {
+    if (closed) {
+      throw new CadenzaError("STORE_UNAVAILABLE", {
+        message: `The ${dialect.name} store (${dialect.location}) is closed`,
+        details: { location: dialect.location },
+      });
+    }
+  };
 
   const toStoreError = (thrown: unknown): Error => {
     if (thrown instanceof CadenzaError) return thrown;
@@ -87,6 +96,7 @@ export function createSqlStore(config: SqlStoreConfig): SqlStore {
   };
   const run = async <T>(operation: (ctx: SqlContext) => Promise<T>): Promise<T> => {
     try {
+      refuseClosed();
       await ensureReady();
       return await operation(ctx);
     } catch (error) {
@@ -98,6 +108,7 @@ export function createSqlStore(config: SqlStoreConfig): SqlStore {
     name: dialect.name,
     async migrate() {
       try {
+        refuseClosed();
         const result = await migrate(db, dialect);
         ready = Promise.resolve(result);
         return result;
@@ -107,6 +118,8 @@ export function createSqlStore(config: SqlStoreConfig): SqlStore {
     },
     audit: (options = {}) => run(() => audit(db, dialect, options.now)),
     async close() {
+      if (closed) return;
+      closed = true;
       await config.close();
     },
 

@@ -45,6 +45,10 @@ describe("sqliteStore files", () => {
     const auto = sqliteStore(file, { migrate: true });
     expect(await auto.listCampaigns()).toEqual([]);
     await auto.close();
+    await auto.close(); // closing twice is harmless
+    expect(isCadenzaError(await auto.listCampaigns().catch((e: unknown) => e), "STORE_UNAVAILABLE")).toBe(
+      true,
+    );
   });
 
   it("reports a file that is not a database as STORE_CORRUPT, naming it", () => {
