@@ -150,10 +150,10 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   updated_at TEXT NOT NULL DEFAULT ${NOW},
   UNIQUE (campaign_id, prospect_id)
 ) STRICT`,
-      `CREATE INDEX campaign_leads_due ON campaign_leads (campaign_id, next_email_at) WHERE status = 'active'`,
+      `CREATE INDEX campaign_leads_due ON campaign_leads (campaign_id, next_email_at, id) WHERE status = 'active'`,
       `CREATE INDEX campaign_leads_by_status ON campaign_leads (campaign_id, status)`,
       `CREATE INDEX campaign_leads_by_prospect ON campaign_leads (prospect_id, status)`,
-      `CREATE INDEX campaign_leads_to_resume ON campaign_leads (paused_until) WHERE status = 'paused'`,
+      `CREATE INDEX campaign_leads_to_resume ON campaign_leads (paused_until, id) WHERE status = 'paused'`,
       `CREATE INDEX campaign_leads_by_mailbox ON campaign_leads (mailbox_id)`,
       `CREATE TABLE emails (
   id TEXT PRIMARY KEY,

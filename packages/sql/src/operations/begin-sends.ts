@@ -1,4 +1,5 @@
 import type { BeginSendsResult, CounterDelta, EmailRecord, NewEmail, VariantName } from "@cadenza/core";
+import { sql } from "kysely";
 import { CounterBatch } from "../counters/counter-batch.js";
 import { readTime } from "../read-values.js";
 import { emailColumns, toEmailRecord } from "../rows/email-rows.js";
@@ -119,7 +120,7 @@ async function existingAttempts({ db, dialect }: SqlContext, emails: readonly Ne
       join.onRef("w.lead_id", "=", "e.lead_id").onRef("w.step_number", "=", "e.step_number"),
     )
     .selectAll("e")
-    .where("e.direction", "=", "outbound")
+    .where("e.direction", "=", sql.lit("outbound"))
     .execute();
 }
 

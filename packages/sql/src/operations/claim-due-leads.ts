@@ -43,7 +43,7 @@ export function claimDueLeads(ctx: SqlContext, request: ClaimRequest): Promise<C
       .selectFrom("campaign_leads")
       .select("id")
       .where("campaign_id", "=", request.campaignId)
-      .where("status", "=", "active")
+      .where("status", "=", sql.lit("active"))
       .where("next_email_at", "<=", now)
       .where((eb) => eb.or([eb("lease_expires_at", "is", null), eb("lease_expires_at", "<=", now)]));
     if (request.mailboxId === null) due = due.where("mailbox_id", "is", null);

@@ -86,7 +86,7 @@ export function completeSends(
           "in",
           retried.map((o) => o.emailId),
         )
-        .where("direction", "=", "outbound")
+        .where("direction", "=", sql.lit("outbound"))
         .returning(["campaign_id", "step_number", "variant", "counter_day"])
         .execute();
       // The record goes, and with it the `sent` it counted when it began.

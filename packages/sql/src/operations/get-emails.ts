@@ -1,4 +1,5 @@
 import type { EmailRecord } from "@cadenza/core";
+import { sql } from "kysely";
 import { toEmailRecord } from "../rows/email-rows.js";
 import type { SqlContext } from "../sql-context.js";
 
@@ -20,7 +21,7 @@ export async function findEmailsByMessageId(
     .selectFrom("emails")
     .selectAll()
     .where("message_id", "in", wanted)
-    .where("direction", "=", "outbound")
+    .where("direction", "=", sql.lit("outbound"))
     .orderBy("created_at")
     .orderBy("id")
     .execute();

@@ -1,4 +1,5 @@
 import type { Lead, LeadStatus } from "@cadenza/core";
+import { sql } from "kysely";
 import { toLead } from "../rows/lead-rows.js";
 import type { SqlContext } from "../sql-context.js";
 
@@ -52,7 +53,7 @@ export async function findLeadsToResume(
   const rows = await db
     .selectFrom("campaign_leads")
     .selectAll()
-    .where("status", "=", "paused")
+    .where("status", "=", sql.lit("paused"))
     .where("paused_until", "is not", null)
     .where("paused_until", "<=", dialect.values.time(now))
     .orderBy("paused_until")

@@ -20,7 +20,7 @@ export async function getThreads(
         { id: "id" },
       )} as w)`,
     )
-    .where("e.direction", "=", "outbound")
+    .where("e.direction", "=", sql.lit("outbound"))
     .orderBy("e.lead_id")
     .orderBy("e.step_number")
     .orderBy("e.created_at")

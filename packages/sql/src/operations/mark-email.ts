@@ -27,7 +27,7 @@ export async function markEmail(
         updated_at: time,
       })
       .where("id", "=", emailId)
-      .where("direction", "=", "outbound")
+      .where("direction", "=", sql.lit("outbound"))
       .where(column, "is", null)
       .executeTakeFirst(),
   );

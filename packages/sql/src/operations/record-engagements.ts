@@ -36,7 +36,7 @@ export function recordEngagements(
             .selectFrom("emails")
             .select(["id", "campaign_id", "lead_id", "step_number", "variant"])
             .where("id", "in", ids)
-            .where("direction", "=", "outbound")
+            .where("direction", "=", sql.lit("outbound"))
             .execute();
     const byId = new Map(emails.map((e) => [e.id, e]));
     // Leads before emails: the order completeSends takes them in, so the two never deadlock.
