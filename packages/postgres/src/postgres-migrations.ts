@@ -16,7 +16,10 @@ const counters = [
 
 /**
  * The Postgres schema, migration by migration. Statements name tables unqualified: the runner sets
- * `search_path` to the store's schema for each migration.
+ * `search_path` to the store's schema for each migration. Text keys that order listings (emails,
+ * mailbox and event ids) use the "C" collation, so they sort by code point — as the reference store
+ * does — whatever the database's locale. Lead and email `mailbox_id` columns carry no foreign key: a
+ * campaign may name a mailbox before the host saves it.
  */
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   {
@@ -24,7 +27,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     name: "0001_initial",
     statements: [
       `CREATE TABLE mailboxes (
-  id TEXT PRIMARY KEY,
+  id TEXT COLLATE "C" PRIMARY KEY,
   from_name TEXT NOT NULL DEFAULT '',
   from_email TEXT NOT NULL,
   reply_to TEXT,
@@ -96,7 +99,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
 )`,
       `CREATE TABLE prospects (
   id UUID PRIMARY KEY,
-  email TEXT UNIQUE,
+  email TEXT COLLATE "C" UNIQUE,
   first_name TEXT,
   last_name TEXT,
   title TEXT,
@@ -189,13 +192,13 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX emails_by_prospect ON emails (prospect_id, sent_at) WHERE direction = 'outbound'`,
       `CREATE INDEX emails_sending ON emails (lead_id) WHERE status = 'sending'`,
       `CREATE TABLE suppressions (
-  email TEXT PRIMARY KEY,
+  email TEXT COLLATE "C" PRIMARY KEY,
   reason TEXT NOT NULL,
   campaign_id UUID,
   created_at TIMESTAMPTZ NOT NULL DEFAULT NOW()
 )`,
       `CREATE TABLE events (
-  id UUID PRIMARY KEY,
+  id TEXT COLLATE "C" PRIMARY KEY,
   kind TEXT NOT NULL,
   campaign_id UUID,
   lead_id UUID,

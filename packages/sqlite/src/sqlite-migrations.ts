@@ -23,7 +23,10 @@ const counters = [
   .map((c) => `"${c}" INTEGER NOT NULL DEFAULT 0`)
   .join(",\n  ");
 
-/** The SQLite schema, migration by migration. */
+/**
+ * The SQLite schema, migration by migration. Lead and email `mailbox_id` columns carry no foreign
+ * key: a campaign may name a mailbox before the host saves it.
+ */
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {
     id: 1,

@@ -17,7 +17,7 @@ export async function listEvents(
   if (query.leadId !== undefined) q = q.where("lead_id", "=", query.leadId);
   if (query.kinds && query.kinds.length > 0) q = q.where("kind", "in", query.kinds);
   const cursor =
-    query.after !== undefined && dialect.isId(query.after)
+    query.after !== undefined
       ? await db.selectFrom("events").select(["at", "id"]).where("id", "=", query.after).executeTakeFirst()
       : undefined;
   if (cursor) {
