@@ -1,4 +1,3 @@
-export type { AuditFinding } from "./audit/audit.js";
 export { AUDIT_QUERIES } from "./audit/audit-queries.js";
 export { STORE_CHECKS } from "./audit/store-checks.js";
 export type * from "./database.js";

@@ -1,6 +1,6 @@
-import { CadenzaError, coerceError, type Store } from "@cadenza/core";
+import { type AuditFinding, CadenzaError, coerceError, type Store } from "@cadenza/core";
 import type { Kysely } from "kysely";
-import { type AuditFinding, audit } from "./audit/audit.js";
+import { audit } from "./audit/audit.js";
 import type { CadenzaDatabase } from "./database.js";
 import { checkSchema, type MigrateResult, migrate } from "./migrate/migrate.js";
 import { appendEvents } from "./operations/append-events.js";

@@ -4,7 +4,7 @@
  */
 export const AUDIT_QUERIES = [
   {
-    check: "orphaned-sequences",
+    check: "orphaned_sequences",
     description: "Check 1: steps whose campaign does not exist",
     sql: `SELECT cs.id, cs.campaign_id
 FROM campaign_sequences cs
@@ -12,14 +12,14 @@ LEFT JOIN campaigns c ON c.id = cs.campaign_id
 WHERE c.id IS NULL`,
   },
   {
-    check: "invalid-lead-counts",
+    check: "invalid_lead_counts",
     description: "Check 2: campaigns whose leads_count differs from their number of leads",
     sql: `SELECT c.id, c.leads_count, (SELECT COUNT(*) FROM campaign_leads WHERE campaign_id = c.id) as actual
 FROM campaigns c
 WHERE c.leads_count != (SELECT COUNT(*) FROM campaign_leads WHERE campaign_id = c.id)`,
   },
   {
-    check: "stale-metrics",
+    check: "stale_metrics",
     description: "Check 3: campaigns whose emails_sent differs from their number of outbound emails",
     sql: `SELECT c.id, c.emails_sent, COUNT(e.id) as actual_sent
 FROM campaigns c
@@ -28,7 +28,7 @@ GROUP BY c.id
 HAVING c.emails_sent != COUNT(e.id)`,
   },
   {
-    check: "duplicate-step-numbers",
+    check: "duplicate_step_numbers",
     description: "Check 4: campaigns with two steps of one number",
     sql: `SELECT campaign_id, step_number, COUNT(*)
 FROM campaign_sequences
@@ -36,21 +36,21 @@ GROUP BY campaign_id, step_number
 HAVING COUNT(*) > 1`,
   },
   {
-    check: "negative-metrics",
+    check: "negative_metrics",
     description: "Check 5: steps with a negative sent, open or reply count",
     sql: `SELECT id, sent_count, open_count, reply_count
 FROM campaign_sequences
 WHERE sent_count < 0 OR open_count < 0 OR reply_count < 0`,
   },
   {
-    check: "opens-exceed-sends",
+    check: "opens_exceed_sends",
     description: "Check 6: steps with more opens than sends",
     sql: `SELECT id, sent_count, open_count
 FROM campaign_sequences
 WHERE open_count > sent_count`,
   },
   {
-    check: "invalid-next-email-at",
+    check: "invalid_next_email_at",
     description: "Check 7: finished leads that still have a next send time",
     sql: `SELECT id, status, next_email_at
 FROM campaign_leads
@@ -58,7 +58,7 @@ WHERE status IN ('completed', 'unsubscribed', 'bounced')
   AND next_email_at IS NOT NULL`,
   },
   {
-    check: "step-past-sequence",
+    check: "step_past_end",
     description: "Check 8: leads whose current step is past their campaign's last step",
     sql: `SELECT cl.id, cl.current_step, c.sequence_count
 FROM campaign_leads cl

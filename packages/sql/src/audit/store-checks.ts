@@ -6,7 +6,7 @@
  */
 export const STORE_CHECKS = [
   {
-    check: "counters-vs-emails",
+    check: "counters_differ_from_emails",
     description:
       "Step/variant counters (sent, opens, machine opens, clicks) that differ from the email records",
     sql: `SELECT COALESCE(c.campaign_id, x.campaign_id) AS campaign_id,
@@ -29,7 +29,7 @@ WHERE COALESCE(c.sent, 0) <> COALESCE(x.sent, 0)
   OR COALESCE(c.clicks, 0) <> COALESCE(x.clicks, 0)`,
   },
   {
-    check: "audit-columns-vs-counters",
+    check: "audit_columns_differ_from_counters",
     description: "Step metric columns (campaign_sequences) that differ from the step/variant counter rows",
     sql: `SELECT s.campaign_id, s.step_number, s.sent_count, s.variant_a_sent, s.variant_b_sent,
   s.open_count, s.reply_count, s.bounce_count
@@ -50,7 +50,7 @@ HAVING s.sent_count <> COALESCE(SUM(c.sent), 0)
   OR s.bounce_count <> COALESCE(SUM(c.bounced_hard), 0)`,
   },
   {
-    check: "campaign-columns-vs-counters",
+    check: "campaign_columns_differ_from_counters",
     description: "Campaign emails_opened or replies_received that differ from the step/variant counter rows",
     sql: `SELECT c.id, c.emails_opened, c.replies_received
 FROM campaigns c
@@ -60,7 +60,7 @@ HAVING c.emails_opened <> COALESCE(SUM(v.opens), 0)
   OR c.replies_received <> COALESCE(SUM(v.replies), 0)`,
   },
   {
-    check: "lead-count-columns",
+    check: "lead_count_columns_differ",
     description: "Campaign active_leads, completed_leads or per-status counts that differ from the leads",
     sql: `SELECT c.id, c.active_leads, c.completed_leads, k.status, k.leads, COUNT(l.id) AS actual
 FROM campaigns c
@@ -72,15 +72,15 @@ HAVING COALESCE(k.leads, 0) <> COUNT(l.id)
   OR c.completed_leads <> (SELECT COUNT(*) FROM campaign_leads d WHERE d.campaign_id = c.id AND d.status = 'completed')`,
   },
   {
-    check: "lease-on-stopped-lead",
+    check: "lease_on_finished_lead",
     description:
-      "Leads that are no longer active and still hold an expired lease (their worker died mid-send)",
+      "Finished leads still holding a lease: a send in flight when the lead stopped, or a worker that died mid-send",
     sql: `SELECT id, status, lease_token, lease_expires_at
 FROM campaign_leads
-WHERE lease_token IS NOT NULL AND status <> 'active' AND lease_expires_at <= :now`,
+WHERE lease_token IS NOT NULL AND status IN ('completed', 'replied', 'bounced', 'unsubscribed', 'failed')`,
   },
   {
-    check: "orphaned-sending",
+    check: "orphaned_sending",
     description: "Emails still 'sending' that no live lease covers, on leads that will not be claimed again",
     sql: `SELECT e.id, e.lead_id, e.step_number, e.created_at
 FROM emails e

@@ -1,6 +1,7 @@
 import { describe } from "vitest";
 import type { SqlStoreSuiteOptions } from "./sql-store-harness.js";
 import { audienceSuite } from "./suite-audience.js";
+import { auditSuite } from "./suite-audit.js";
 import { claimSuite } from "./suite-claims.js";
 import { engagementSuite } from "./suite-engagements.js";
 import { engineSuite } from "./suite-engine.js";
@@ -25,6 +26,7 @@ export function runSqlStoreSuite(options: SqlStoreSuiteOptions): void {
     claimSuite(options);
     sendSuite(options);
     engagementSuite(options);
+    auditSuite(options);
     engineSuite(options);
   });
 }
