@@ -20,6 +20,7 @@ export type JsonRowType = "id" | "text" | "int" | "real" | "time" | "bool" | "js
 /** `wait` for locked rows, or `skip` them (claiming). */
 export type LockMode = "wait" | "skip";
 
+/** How `SqlDialect.transaction` sets up a transaction. */
 export interface TransactionOptions {
   /**
    * Unqualified table names in raw SQL resolve to the store's tables (Postgres: `SET LOCAL
