@@ -6,6 +6,14 @@
  */
 export const STORE_CHECKS = [
   {
+    check: "stopped_lead_with_next_send",
+    description:
+      "Replied or failed leads that still have a next send time (check 7 for the statuses it omits)",
+    sql: `SELECT id, status, next_email_at
+FROM campaign_leads
+WHERE status IN ('replied', 'failed') AND next_email_at IS NOT NULL`,
+  },
+  {
     check: "counters_differ_from_emails",
     description:
       "Step/variant counters (sent, opens, machine opens, clicks) that differ from the email records",
