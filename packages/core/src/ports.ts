@@ -509,6 +509,12 @@ export interface Store {
   completeSends(outcomes: SendOutcomeWrite[]): Promise<CompleteSendsResult>;
   /** Gives claimed leads back without sending. */
   releaseLeads(releases: LeadRelease[], now: Date): Promise<void>;
+  /**
+   * Sends left `sending` by a worker that died after its lead stopped being active (a reply or pause
+   * arrived mid-send), whose lease has run out: marks them `unknown`, records the step on the lead and
+   * clears its lease. Returns them. (Sends of leads still active are recovered by the next claim.)
+   */
+  recoverAbandonedSends(now: Date, limit: number): Promise<EmailRecord[]>;
   /** Quota used for a key on a day. */
   getQuotaUsage(key: string, day: string): Promise<number>;
 

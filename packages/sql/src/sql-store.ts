@@ -26,6 +26,7 @@ import { listEvents } from "./operations/list-events.js";
 import { markEmail } from "./operations/mark-email.js";
 import { previewAudience } from "./operations/preview-audience.js";
 import { recordEngagements } from "./operations/record-engagements.js";
+import { recoverAbandonedSends } from "./operations/recover-abandoned-sends.js";
 import { releaseLeads } from "./operations/release-leads.js";
 import { saveInboundEmail } from "./operations/save-inbound-email.js";
 import { saveMailbox } from "./operations/save-mailbox.js";
@@ -151,6 +152,7 @@ export function createSqlStore(config: SqlStoreConfig): SqlStore {
     beginSends: (emails, now) => run((c) => beginSends(c, emails, now)),
     completeSends: (outcomes) => run((c) => completeSends(c, outcomes)),
     releaseLeads: (releases, now) => run((c) => releaseLeads(c, releases, now)),
+    recoverAbandonedSends: (now, limit) => run((c) => recoverAbandonedSends(c, now, limit)),
     getQuotaUsage: (key, day) => run((c) => getQuotaUsage(c, key, day)),
 
     getEmail: (id) => run((c) => getEmail(c, id)),

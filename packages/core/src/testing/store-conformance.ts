@@ -751,6 +751,41 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
         });
       });
 
+      it("recovers a send abandoned by a dead worker after its lead replied: unknown, step recorded, lease cleared", async () => {
+        const { campaign, claimed } = await claimOne();
+        const email = newEmailFixture(ids, {
+          leadId: claimed.lead.id,
+          campaignId: campaign.id,
+          prospectId: claimed.prospect.id,
+          stepNumber: 1,
+          leaseToken: claimed.leaseToken,
+        });
+        await store.beginSends([email], at(1));
+        const lead = await store.getLead(claimed.lead.id);
+        await store.applyLeadChanges([
+          {
+            leadId: claimed.lead.id,
+            expectedVersion: lead!.version,
+            set: { status: "replied", nextEmailAt: null, hasReplied: true, repliedAt: at(2) },
+            counters: [],
+            event: eventFixture(ids, "replied", at(2)),
+          },
+        ]);
+        // The worker dies here: no completeSends. Its lease runs until at(11).
+        expect(await store.recoverAbandonedSends(at(5), 10)).toEqual([]);
+        const recovered = await store.recoverAbandonedSends(at(12), 10);
+        expect(recovered.map((e) => [e.id, e.status])).toEqual([[email.id, "unknown"]]);
+        expect(await store.recoverAbandonedSends(at(13), 10)).toEqual([]);
+        expect(await store.getLead(claimed.lead.id)).toMatchObject({
+          status: "replied",
+          currentStep: 1,
+          emailsSent: 1,
+          nextEmailAt: null,
+        });
+        expect((await store.getCounters(campaign.id)).steps[0]).toMatchObject({ sent: 1, unknown: 1 });
+        expect(await store.audit()).toEqual([]);
+      });
+
       it("completes the lead after its last step and counts it as completed", async () => {
         const { campaign, claimed } = await claimOne();
         const email = newEmailFixture(ids, {

@@ -261,3 +261,32 @@ export function recordEngagements(tables: MemoryTables, engagements: EngagementW
     return { emailId: e.emailId, found: true, firstHuman, firstMachine };
   });
 }
+
+export function recoverAbandonedSends(tables: MemoryTables, now: Date, limit: number): EmailRow[] {
+  const recovered: EmailRow[] = [];
+  for (const email of tables.emails.values()) {
+    if (recovered.length >= limit) break;
+    if (
+      email.direction !== "outbound" ||
+      email.status !== "sending" ||
+      !email.leadId ||
+      email.stepNumber === null
+    )
+      continue;
+    const lead = tables.leads.get(email.leadId);
+    if (!lead || lead.status === "active" || lead.leaseToken !== email.leaseToken || leaseIsLive(lead, now))
+      continue;
+    email.status = "unknown";
+    const d = tables.sentDelta(email, "unknown", 1);
+    if (d) tables.applyCounters([d]);
+    lead.currentStep = Math.max(lead.currentStep, email.stepNumber);
+    lead.emailsSent += 1;
+    lead.lastEmailAt = email.createdAt;
+    lead.leaseToken = null;
+    lead.leaseExpiresAt = null;
+    lead.version += 1;
+    lead.updatedAt = now;
+    recovered.push(email);
+  }
+  return recovered.map((e) => clone(e));
+}

@@ -14,6 +14,7 @@ import {
   claimDueLeads,
   completeSends,
   recordEngagements,
+  recoverAbandonedSends,
   releaseLeads,
 } from "./memory-dispatch.js";
 import { clone, type EmailRow, type LeadRow, MemoryTables } from "./memory-tables.js";
@@ -219,6 +220,9 @@ export function memoryStore(): Store & { readonly tables: MemoryTables } {
     },
     async releaseLeads(releases, now) {
       releaseLeads(t, releases, now);
+    },
+    async recoverAbandonedSends(now, limit) {
+      return recoverAbandonedSends(t, now, limit).map(plainEmail);
     },
     async getQuotaUsage(key, day) {
       return t.quotas.get(`${key}|${day}`) ?? 0;
