@@ -66,7 +66,7 @@ export function beginSends(tables: MemoryTables, emails: NewEmail[], now: Date):
   const deltas: CounterDelta[] = [];
   for (const e of emails) {
     const lead = tables.leads.get(e.leadId);
-    if (!lead || lead.leaseToken !== e.leaseToken) {
+    if (!lead || lead.leaseToken !== e.leaseToken || !leaseIsLive(lead, now)) {
       result.fenced.push(e.leadId);
       continue;
     }
@@ -142,10 +142,11 @@ export function completeSends(tables: MemoryTables, outcomes: SendOutcomeWrite[]
     lead.emailsSent = o.lead.emailsSent;
     lead.assignedVariant = o.lead.assignedVariant;
     lead.attempts = o.lead.attempts;
-    lead.lastError = o.lead.lastError;
+    // A lead whose status changed mid-send (a reply, a pause) keeps its status, next send and reason.
     if (from === "active") {
       lead.status = o.lead.status;
       lead.nextEmailAt = o.lead.nextEmailAt;
+      lead.lastError = o.lead.lastError;
     }
     lead.leaseToken = null;
     lead.leaseExpiresAt = null;
@@ -177,7 +178,10 @@ export function releaseLeads(tables: MemoryTables, releases: LeadRelease[], now:
     if (!lead || lead.leaseToken !== r.leaseToken) continue;
     lead.leaseToken = null;
     lead.leaseExpiresAt = null;
-    if (r.nextEmailAt && lead.status === "active") lead.nextEmailAt = r.nextEmailAt;
+    if (r.nextEmailAt && lead.status === "active") {
+      lead.nextEmailAt = r.nextEmailAt;
+      lead.version += 1;
+    }
     if (r.pause && lead.status === "active") {
       lead.status = "paused";
       lead.nextEmailAt = null;
