@@ -11,6 +11,7 @@ import {
   prospectsFixture,
 } from "./fixtures.js";
 import { sequentialIds } from "./seeded.js";
+import { simulateCampaign } from "./simulated-campaign.js";
 
 /** What a store factory hands the suite: a fresh, empty store, and how to clean up after it. */
 export interface StoreHandle {
@@ -983,6 +984,12 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
         expect(await store.findLeadsToResume(at(99), 10)).toEqual([]);
         expect((await store.findLeadsToResume(at(100), 10)).map((l) => l.id)).toEqual([leadId]);
       });
+    });
+
+    describe("a simulated campaign", () => {
+      it("sends inside the window and the limit, stops on every signal, and keeps counters true", async () => {
+        await simulateCampaign(store);
+      }, 180_000);
     });
 
     describe("suppression, events and metrics", () => {
