@@ -166,6 +166,16 @@ export type EnrollSkipReason =
   | "archived"
   | "not_found";
 
+/** A named filter and rules, re-applied later to enroll new matches (the audit's saved filters). */
+export interface SavedAudience {
+  id: string;
+  name: string;
+  filter: ProspectFilter;
+  rules: EnrollmentRules;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 export interface AudiencePreviewRequest {
   campaignId: string;
   filter: ProspectFilter;
@@ -481,6 +491,13 @@ export interface Store {
   previewAudience(request: AudiencePreviewRequest): Promise<AudiencePreview>;
   /** Enrolls matching prospects as leads, set-based; duplicates and suppressed addresses are skipped. */
   enrollProspects(request: EnrollRequest): Promise<EnrollResult>;
+
+  /** Inserts or replaces a saved audience by id. */
+  saveAudience(audience: SavedAudience): Promise<SavedAudience>;
+  getAudience(id: string): Promise<SavedAudience | null>;
+  /** Saved audiences by name. */
+  listAudiences(): Promise<SavedAudience[]>;
+  deleteAudience(id: string): Promise<void>;
 
   // Leads ----------------------------------------------------------------------------------
   getLead(id: string): Promise<Lead | null>;

@@ -30,6 +30,7 @@ import { recoverAbandonedSends } from "./operations/recover-abandoned-sends.js";
 import { releaseLeads } from "./operations/release-leads.js";
 import { saveInboundEmail } from "./operations/save-inbound-email.js";
 import { saveMailbox } from "./operations/save-mailbox.js";
+import { deleteAudience, getAudience, listAudiences, saveAudience } from "./operations/saved-audiences.js";
 import { suppress } from "./operations/suppress.js";
 import { updateCampaign } from "./operations/update-campaign.js";
 import { upsertProspects } from "./operations/upsert-prospects.js";
@@ -140,6 +141,11 @@ export function createSqlStore(config: SqlStoreConfig): SqlStore {
     findProspects: (filter, page) => run((c) => findProspects(c, filter, page)),
     previewAudience: (request) => run((c) => previewAudience(c, request)),
     enrollProspects: (request) => run((c) => enrollProspects(c, request)),
+
+    saveAudience: (audience) => run((c) => saveAudience(c, audience)),
+    getAudience: (id) => run((c) => getAudience(c, id)),
+    listAudiences: () => run((c) => listAudiences(c)),
+    deleteAudience: (id) => run((c) => deleteAudience(c, id)),
 
     getLead: (id) => run((c) => getLead(c, id)),
     findLead: (campaignId, prospectId) => run((c) => findLead(c, campaignId, prospectId)),

@@ -293,6 +293,39 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
         expect(enrolled.reasons).toEqual({ suppressed: 1, already_enrolled: 1, active_in_other_campaign: 1 });
       });
 
+      it("saves, replaces, lists and deletes named audiences", async () => {
+        const hot = {
+          id: ids.id(),
+          name: "Hot in Lisbon",
+          filter: filter({ tier: "hot", search: "lisbon" }),
+          rules: { excludeContactedWithinDays: 30 },
+          createdAt: T0,
+          updatedAt: T0,
+        };
+        const any = {
+          id: ids.id(),
+          name: "Anyone",
+          filter: filter(),
+          rules: {},
+          createdAt: T0,
+          updatedAt: T0,
+        };
+        await store.saveAudience(hot);
+        await store.saveAudience(any);
+        expect(await store.getAudience(hot.id)).toEqual(hot);
+        await store.saveAudience({
+          ...hot,
+          name: "Hot anywhere",
+          filter: filter({ tier: "hot" }),
+          updatedAt: at(1),
+        });
+        expect((await store.listAudiences()).map((a) => a.name)).toEqual(["Anyone", "Hot anywhere"]);
+        expect((await store.getAudience(hot.id))?.filter).toEqual(filter({ tier: "hot" }));
+        await store.deleteAudience(any.id);
+        expect(await store.getAudience(any.id)).toBeNull();
+        expect(await store.listAudiences()).toHaveLength(1);
+      });
+
       it("spreads new leads over mailboxes round robin", async () => {
         const { campaign } = await seed(4);
         const result = await enrollAll(campaign.id, T0, { mailboxIds: ["m1", "m2"] });

@@ -167,6 +167,23 @@ export function memoryStore(): Store & { readonly tables: MemoryTables } {
       return enrollProspects(t, request);
     },
 
+    async saveAudience(audience) {
+      t.audiences.set(audience.id, clone(audience));
+      return clone(audience);
+    },
+    async getAudience(id) {
+      const a = t.audiences.get(id);
+      return a ? clone(a) : null;
+    },
+    async listAudiences() {
+      return [...t.audiences.values()]
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1))
+        .map(clone);
+    },
+    async deleteAudience(id) {
+      t.audiences.delete(id);
+    },
+
     async getLead(id) {
       const l = t.leads.get(id);
       return l ? plainLead(l) : null;
