@@ -1,18 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { createCadenza } from "../cadenza.js";
-import { FakeClock, memoryStore, recordingTransport, seededRandom, sequentialIds } from "../testing/index.js";
+import { type memoryStore, testCadenza } from "../testing/index.js";
 
 function engine() {
-  const store = memoryStore();
-  const cadenza = createCadenza({
-    store,
-    transport: recordingTransport(),
-    clock: new FakeClock("2026-01-05T10:00:00Z"),
-    random: seededRandom(1),
-    ids: sequentialIds(1),
-    sender: { name: "Ana", email: "ana@sender.test" },
-  });
-  return { cadenza, store };
+  const { cadenza, store } = testCadenza();
+  return { cadenza, store: store as ReturnType<typeof memoryStore> };
 }
 
 describe("CSV import", () => {

@@ -1,23 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { createCadenza } from "../cadenza.js";
 import type { ContentGenerator, GenerateContentRequest } from "../ports.js";
-import { FakeClock, memoryStore, recordingTransport, seededRandom, sequentialIds } from "../testing/index.js";
+import { testCadenza } from "../testing/index.js";
 
 function engine(generator: ContentGenerator, timeoutMs = 1_000) {
-  const clock = new FakeClock("2026-01-05T10:00:00Z");
-  const transport = recordingTransport();
-  const cadenza = createCadenza({
-    store: memoryStore(),
-    transport,
-    clock,
-    random: seededRandom(1),
-    ids: sequentialIds(1),
-    sender: { name: "Ana", email: "ana@sender.test" },
+  return testCadenza({
     contentGenerator: generator,
     generationTimeoutMs: timeoutMs,
     dispatch: { softRetryBaseMs: 60_000 },
   });
-  return { cadenza, clock, transport };
 }
 
 async function start(cadenza: ReturnType<typeof engine>["cadenza"]) {

@@ -14,3 +14,4 @@ export {
   type StoreConformanceOptions,
   type StoreHandle,
 } from "./store-conformance.js";
+export { type TestCadenza, type TestCadenzaOptions, testCadenza } from "./test-cadenza.js";
