@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { CampaignInput } from "../campaign/campaign-schema.js";
 import type { CadenzaEvent } from "../events/event-hooks.js";
 import { SAMPLE_PROSPECT } from "../personalize/index.js";
-import type { OutboundMessage, SendResult, Store, Transport } from "../ports.js";
+import type { OutboundMessage, SendResult, Transport } from "../ports.js";
 import { FakeClock, memoryStore, type TestCadenzaOptions, testCadenza } from "../testing/index.js";
 
 // Monday 5 January 2026, 10:00 UTC: inside the default 9–17 Mon–Fri window.
