@@ -1,0 +1,8 @@
+import { defineProject } from "vitest/config";
+
+export default defineProject({
+  resolve: { conditions: ["@cadenza/source"] },
+  // Tests run in Vite's SSR environment, which resolves with its own conditions.
+  ssr: { resolve: { conditions: ["@cadenza/source"] } },
+  test: { name: "express-host", include: ["src/**/*.test.ts", "demo/**/*.test.ts"], testTimeout: 60_000 },
+});
