@@ -9,6 +9,24 @@ import { SimulatedClock } from "./simulated-clock.js";
 /** Path of the open and click routes under the public URL; the engine's links point there. */
 export const TRACKING_PATH = "/api/track";
 
+/** For commands that never send (import, audit): refuses every message instead of opening a connection. */
+function noTransport(): HostTransport {
+  return {
+    transport: {
+      name: "none",
+      send: async () => ({
+        status: "rejected",
+        kind: "transport",
+        code: "NO_TRANSPORT",
+        response: "This command does not send",
+      }),
+    },
+    catcher: null,
+    description: "none",
+    close: async () => {},
+  };
+}
+
 /** The engine with the store, transport and clock it was built on. */
 export interface HostEngine {
   cadenza: Cadenza;
@@ -21,18 +39,23 @@ export interface HostEngine {
 
 /**
  * Builds the engine from the configuration: the store, the transport (or mail catcher), the clock,
- * and tracking links under `<publicUrl>/api/track`. Shared by the web host and the CLI.
+ * and tracking links under `<publicUrl>/api/track`. Shared by the web host and the CLI; `sends: false`
+ * skips the transport for commands that never send.
  */
 export async function createEngine(
   env: HostEnv,
   secrets: HostSecrets,
   publicUrl: string,
+  options: { sends?: boolean } = {},
 ): Promise<HostEngine> {
   const store = await createStore(env);
-  const transport = await createTransport(env).catch(async (error: unknown) => {
-    await store.store.close?.();
-    throw error;
-  });
+  const transport =
+    options.sends === false
+      ? noTransport()
+      : await createTransport(env).catch(async (error: unknown) => {
+          await store.store.close?.();
+          throw error;
+        });
   const simulatedClock = env.CADENZA_FAKE_CLOCK ? new SimulatedClock(env.CADENZA_FAKE_CLOCK) : null;
   const clock = simulatedClock ?? systemClock();
   const cadenza = createCadenza({

@@ -48,7 +48,7 @@ export async function createTransport(env: HostEnv): Promise<HostTransport> {
       close: transport.close,
     };
   }
-  const catcher = await startMailCatcher();
+  const catcher = await startMailCatcher({ port: env.MAIL_CATCHER_PORT });
   const transport = perSenderSmtpTransport(catcher.smtpUrl);
   return {
     transport,

@@ -30,6 +30,8 @@ export const hostEnvSchema = z
     SMTP_URL: variable(
       z.url({ protocol: /^smtps?$/, message: "must be an smtp:// or smtps:// URL" }).optional(),
     ),
+    /** SMTP port of the development mail catcher (0: any free port); a separate worker can send to it. */
+    MAIL_CATCHER_PORT: variable(z.coerce.number().int().min(0).max(65_535).default(0)),
     /** Bearer key of the management API. */
     CADENZA_API_KEY: variable(z.string().min(16, "must be at least 16 characters").optional()),
     /** Signs tracking and unsubscribe links. */

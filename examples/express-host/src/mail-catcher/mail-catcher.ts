@@ -38,7 +38,7 @@ const formatAddresses = (field: AddressObject | AddressObject[] | undefined): st
         .join(", ");
 
 /**
- * Starts a mail catcher on a free loopback port: an in-process `smtp-server` that accepts every
+ * Starts a mail catcher on a loopback port (a free one unless `port` is given): an in-process `smtp-server` that accepts every
  * message without authentication and parses it with mailparser. A message is stored before the
  * server answers `250`, so once a send has returned its message can be read. Only the newest
  * `maxMessages` are kept.
@@ -48,7 +48,9 @@ const formatAddresses = (field: AddressObject | AddressObject[] | undefined): st
  * const transport = smtpTransport({ url: catcher.smtpUrl, fromEmail: "ana@example.com" });
  * ```
  */
-export async function startMailCatcher(options: { maxMessages?: number } = {}): Promise<MailCatcher> {
+export async function startMailCatcher(
+  options: { port?: number; maxMessages?: number } = {},
+): Promise<MailCatcher> {
   const maxMessages = options.maxMessages ?? 5_000;
   const messages: CaughtMessage[] = [];
   let sequence = 0;
@@ -95,7 +97,7 @@ export async function startMailCatcher(options: { maxMessages?: number } = {}): 
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
   });
   const port = (server.server.address() as AddressInfo).port;
   return {
