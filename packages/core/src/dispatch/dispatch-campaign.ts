@@ -101,6 +101,19 @@ async function sendBatch(
   const events: NewEvent[] = [];
   const release = (c: ClaimedLead, extra: Partial<LeadRelease> = {}) =>
     releases.push({ leadId: c.lead.id, leaseToken: c.leaseToken, quotas: c.quotas, ...extra });
+  // A lead that cannot be sent now keeps its place, paused with the reason, and the host hears why.
+  const pause = (c: ClaimedLead, data: { reason: string } & Record<string, unknown>) => {
+    release(c, { pause: { reason: data.reason } });
+    events.push({
+      id: ctx.ids.id(),
+      kind: "paused",
+      campaignId: campaign.id,
+      leadId: c.lead.id,
+      emailId: null,
+      at: now,
+      data,
+    });
+  };
 
   const emails = claimed.map((c) => c.prospect.email).filter((e): e is string => e !== null);
   const suppressed = emails.length > 0 ? await ctx.store.findSuppressed(emails) : new Set<string>();
@@ -125,16 +138,7 @@ async function sendBatch(
         : c.prospect.email === null
           ? "No email address"
           : "Address is suppressed";
-      release(c, { pause: { reason } });
-      events.push({
-        id: ctx.ids.id(),
-        kind: "paused",
-        campaignId: campaign.id,
-        leadId: c.lead.id,
-        emailId: null,
-        at: now,
-        data: { reason },
-      });
+      pause(c, { reason });
       continue;
     }
     const leadVariant = leadVariantFor(campaign, c.lead.id, c.lead.assignedVariant);
@@ -150,16 +154,7 @@ async function sendBatch(
       counterDay: day,
     });
     if (isComposeFailure(email)) {
-      release(c, { pause: { reason: email.reason } });
-      events.push({
-        id: ctx.ids.id(),
-        kind: "paused",
-        campaignId: campaign.id,
-        leadId: c.lead.id,
-        emailId: null,
-        at: now,
-        data: { reason: email.reason, missing: email.missing, stepNumber: step.stepNumber },
-      });
+      pause(c, { reason: email.reason, missing: email.missing, stepNumber: step.stepNumber });
       continue;
     }
     composed.push({ claim: c, email, leadVariant });

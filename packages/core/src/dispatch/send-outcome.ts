@@ -25,22 +25,6 @@ export interface OutcomeInput {
   at: Date;
 }
 
-function stateOf(lead: Lead): LeadState {
-  return {
-    status: lead.status,
-    currentStep: lead.currentStep,
-    nextEmailAt: lead.nextEmailAt,
-    assignedVariant: lead.assignedVariant,
-    lastEmailAt: lead.lastEmailAt,
-    attempts: lead.attempts,
-    lastError: lead.lastError,
-    pausedUntil: lead.pausedUntil,
-    hasReplied: lead.hasReplied,
-    repliedAt: lead.repliedAt,
-    emailsSent: lead.emailsSent,
-  };
-}
-
 function advance(state: LeadState): LeadAdvance {
   return {
     currentStep: state.currentStep,
@@ -78,7 +62,8 @@ export function sendOutcome(
   input: OutcomeInput,
   result: SendResult | "unknown",
 ): SendOutcomeWrite {
-  const state = stateOf(input.lead);
+  // The machine reads only its own fields from the lead.
+  const state: LeadState = input.lead;
   const totalSteps = input.campaign.steps.length;
   const refs = { campaignId: input.campaign.id, leadId: input.lead.id, emailId: input.emailId };
   const counter = (field: CounterDelta["field"]): CounterDelta => ({

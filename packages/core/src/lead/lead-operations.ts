@@ -25,35 +25,6 @@ interface ChangeSpec {
   data?: Record<string, unknown>;
 }
 
-function stateOf(lead: Lead): LeadState {
-  const {
-    status,
-    currentStep,
-    nextEmailAt,
-    assignedVariant,
-    lastEmailAt,
-    attempts,
-    lastError,
-    pausedUntil,
-    hasReplied,
-    repliedAt,
-    emailsSent,
-  } = lead;
-  return {
-    status,
-    currentStep,
-    nextEmailAt,
-    assignedVariant,
-    lastEmailAt,
-    attempts,
-    lastError,
-    pausedUntil,
-    hasReplied,
-    repliedAt,
-    emailsSent,
-  };
-}
-
 /**
  * Applies a state-machine event to a lead outside dispatch, fenced on the lead's version and retried
  * when another writer got there first. An event that is illegal in the lead's status leaves it as it
@@ -73,7 +44,7 @@ export async function changeLead(
     const totalSteps = campaign?.steps.length ?? lead.currentStep;
     let next: LeadState;
     try {
-      next = transition(stateOf(lead), spec.event, totalSteps);
+      next = transition(lead, spec.event, totalSteps);
     } catch (error) {
       if (tolerant && isCadenzaError(error, "ILLEGAL_TRANSITION")) return { lead, changed: false };
       throw error;
