@@ -14,10 +14,12 @@ export interface HostStore {
 
 /**
  * The one place the host picks its store. Until the SQL stores are available in this workspace the
- * host keeps its data in memory, in this process.
+ * host keeps its data in memory, in this process. The memory store is loaded from its own module:
+ * `@cadenza/core/testing` also exports the conformance suite, which imports vitest, and vitest
+ * refuses to load outside a test run.
  */
 export async function createStore(_env: HostEnv): Promise<HostStore> {
-  const { memoryStore } = await import("@cadenza/core/testing");
+  const { memoryStore } = await import("../../../../packages/core/src/testing/memory/memory-store.js");
   return {
     store: memoryStore(),
     description: "memory (data is lost on exit)",
