@@ -249,36 +249,42 @@ async function main(): Promise<number> {
     POSTAL_ADDRESS: "Cadenza Demo Ltd, 1 Example Street, 1100-001 Lisbon, Portugal",
   };
   const host = await startHostProcess(env, (line) => console.log(`  host │ ${line}`));
-  const cleanUp = async () => {
-    const code = await host.stop();
-    rmSync(folder, { recursive: true, force: true });
-    return code;
+  let cleaning: Promise<number | null> | null = null;
+  const cleanUp = () => {
+    cleaning ??= host.stop().then((code) => {
+      rmSync(folder, { recursive: true, force: true });
+      return code;
+    });
+    return cleaning;
   };
-  try {
-    await play(host, apiKey);
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
+  // Ctrl-C at any point stops the host too: it must not outlive the demo.
+  const interrupted = new Promise<number>((resolve) => {
+    const stop = () => void cleanUp().then(() => resolve(0));
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  const hostExited = new Promise<number>((resolve) => host.child.once("exit", (code) => resolve(code ?? 1)));
+
+  const played = await Promise.race([
+    play(host, apiKey).then(
+      () => "played" as const,
+      (error: unknown) => {
+        console.error(error instanceof Error ? error.message : error);
+        return "failed" as const;
+      },
+    ),
+    interrupted.then(() => "interrupted" as const),
+  ]);
+  if (played !== "played") {
     await cleanUp();
-    return 1;
+    return played === "failed" ? 1 : 0;
   }
   if (values.exit) {
     await cleanUp();
     return 0;
   }
   console.log("\nServing until Ctrl-C.");
-  return new Promise((resolve) => {
-    let stopping = false;
-    const stop = () => {
-      if (stopping) return;
-      stopping = true;
-      void cleanUp().then(() => resolve(0));
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-    host.child.once("exit", (code) => {
-      if (!stopping) resolve(code ?? 1);
-    });
-  });
+  return Promise.race([interrupted, hostExited]);
 }
 
 main().then((code) => process.exit(code));
