@@ -202,11 +202,16 @@ describe("the host, driven over HTTP", () => {
     const campaigns = await api.get<{ campaigns: { id: string }[] }>("/api/outreach/campaigns");
     const id = campaigns.body.campaigns[0]!.id;
     const badVariant = await api.post<Json>(`/api/campaigns/${id}/leads`, {
-      prospectIds: ["x"],
+      prospectIds: ["00000000-0000-4000-8000-000000000001"],
       variant: "c",
     });
     expect(badVariant.status).toBe(400);
     expect(badVariant.body.error?.issues[0]?.path).toEqual(["variant"]);
+
+    const notAnId = await api.post<Json>(`/api/campaigns/${id}/leads`, { prospectIds: ["x"] });
+    expect(notAnId.status).toBe(400);
+    expect(notAnId.body.error?.issues[0]?.path).toEqual(["prospectIds", 0]);
+    expect((await api.get<Json>("/api/outreach/campaigns/not-a-uuid")).status).toBe(404);
 
     const badProspect = await api.post<Json>("/api/prospects", { email: "nope", first_name: "X" });
     expect(badProspect.status).toBe(400);

@@ -2,7 +2,7 @@ import { type Cadenza, CadenzaError, type Campaign, type PreviewProspect, parseI
 import { Router } from "express";
 import { z } from "zod";
 import { campaignFromBody, campaignToBody, inApiTerms, toSnake } from "../http/case-mapping.js";
-import { jsonBody, param } from "../http/request-body.js";
+import { jsonBody, recordId, recordIdSchema } from "../http/request-body.js";
 
 const variantSchema = z
   .enum(["a", "b", "A", "B"])
@@ -12,7 +12,7 @@ const variantSchema = z
 const renderRequestSchema = z.object({
   step_number: z.number().int().min(1).default(1),
   variant: variantSchema,
-  prospect_id: z.string().min(1).optional(),
+  prospect_id: recordIdSchema.optional(),
 });
 
 const testSendSchema = renderRequestSchema.extend({ to: z.email("must be an email address") });
@@ -47,7 +47,7 @@ export function campaignRoutes(cadenza: Cadenza): Router {
   const full = async (c: Campaign) => campaignToBody(c, await cadenza.counters(c.id));
   const state = (verb: "activate" | "pause" | "resume", message: string) =>
     router.post(`/:id/${verb}`, async (req, res) => {
-      const campaign = await cadenza.campaigns[verb](param(req, "id"));
+      const campaign = await cadenza.campaigns[verb](recordId(req, "id", "Campaign"));
       res.json({ campaign: await full(campaign), message });
     });
 
@@ -64,7 +64,7 @@ export function campaignRoutes(cadenza: Cadenza): Router {
   });
 
   router.get("/:id", async (req, res) => {
-    const id = param(req, "id");
+    const id = recordId(req, "id", "Campaign");
     const campaign = await cadenza.campaigns.get(id);
     if (!campaign) throw new CadenzaError("NOT_FOUND", { message: `Campaign ${id} does not exist` });
     const counters = await cadenza.counters(id);
@@ -75,7 +75,7 @@ export function campaignRoutes(cadenza: Cadenza): Router {
   });
 
   router.patch("/:id", async (req, res) => {
-    const id = param(req, "id");
+    const id = recordId(req, "id", "Campaign");
     const body = jsonBody(req);
     const current = await cadenza.campaigns.get(id);
     if (!current) throw new CadenzaError("NOT_FOUND", { message: `Campaign ${id} does not exist` });
@@ -86,7 +86,7 @@ export function campaignRoutes(cadenza: Cadenza): Router {
   });
 
   router.delete("/:id", async (req, res) => {
-    await cadenza.campaigns.delete(param(req, "id"));
+    await cadenza.campaigns.delete(recordId(req, "id", "Campaign"));
     res.status(204).end();
   });
 
@@ -96,14 +96,14 @@ export function campaignRoutes(cadenza: Cadenza): Router {
 
   router.post("/:id/duplicate", async (req, res) => {
     const { name } = parseInput(duplicateSchema, req.body ?? {});
-    const campaign = await cadenza.campaigns.duplicate(param(req, "id"), name);
+    const campaign = await cadenza.campaigns.duplicate(recordId(req, "id", "Campaign"), name);
     res.status(201).json({ campaign: summary(campaign), message: "Campaign duplicated successfully" });
   });
 
   router.post("/:id/preview", async (req, res) => {
     const input = parseInput(renderRequestSchema, req.body ?? {});
     const prospect = await prospectFor(cadenza, input.prospect_id);
-    const preview = await cadenza.campaigns.preview(param(req, "id"), input.step_number, {
+    const preview = await cadenza.campaigns.preview(recordId(req, "id", "Campaign"), input.step_number, {
       variant: input.variant,
       ...(prospect ? { prospect } : {}),
     });
@@ -113,7 +113,7 @@ export function campaignRoutes(cadenza: Cadenza): Router {
   router.post("/:id/test-send", async (req, res) => {
     const input = parseInput(testSendSchema, jsonBody(req));
     const prospect = await prospectFor(cadenza, input.prospect_id);
-    const result = await cadenza.campaigns.testSend(param(req, "id"), input.step_number, {
+    const result = await cadenza.campaigns.testSend(recordId(req, "id", "Campaign"), input.step_number, {
       to: input.to,
       variant: input.variant,
       ...(prospect ? { prospect } : {}),

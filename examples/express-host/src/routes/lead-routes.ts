@@ -2,12 +2,12 @@ import { type Cadenza, CadenzaError, LEAD_STATUSES, parseInput } from "@cadenza/
 import { Router } from "express";
 import { z } from "zod";
 import { filterFromBody, inApiTerms, isRecord, rulesFromBody, toSnake } from "../http/case-mapping.js";
-import { jsonBody, param } from "../http/request-body.js";
+import { jsonBody, recordId, recordIdSchema } from "../http/request-body.js";
 
 /** The audit's Cloudflare Worker body, camelCase as it has it. */
 const addLeadsSchema = z
   .object({
-    prospectIds: z.array(z.string().min(1)).min(1, "Give at least one prospect id").max(100_000),
+    prospectIds: z.array(recordIdSchema).min(1, "Give at least one prospect id").max(100_000),
     mailboxId: z.string().min(1).nullish(),
     variant: z.enum(["a", "b", "random", "A", "B"]).default("random"),
   })
@@ -30,6 +30,22 @@ function audienceBody(body: unknown): Record<string, unknown> {
   return STRUCTURED_KEYS.some((k) => k in body) ? body : { filter: body };
 }
 
+/** A filter from the body; its `ids`, when given, must be record ids. */
+function filterOf(body: Record<string, unknown>): unknown {
+  const filter = filterFromBody(body.filter ?? {});
+  if (isRecord(filter) && Array.isArray(filter.ids)) {
+    const bad = filter.ids.findIndex((id) => !recordIdSchema.safeParse(id).success);
+    if (bad >= 0) {
+      throw new CadenzaError("VALIDATION", {
+        issues: [
+          { path: ["filter", "ids", bad], message: "Not a valid id (a UUID)", code: "invalid_format" },
+        ],
+      });
+    }
+  }
+  return filter;
+}
+
 /**
  * Leads, audience and analytics of one campaign under `/api/campaigns/:id`: the audit's
  * `POST …/leads`, the audience builder's preview and enroll, and the campaign's analytics.
@@ -38,7 +54,7 @@ export function leadRoutes(cadenza: Cadenza): Router {
   const router = Router({ mergeParams: true });
 
   router.post("/:id/leads", async (req, res) => {
-    const id = param(req, "id");
+    const id = recordId(req, "id", "Campaign");
     const input = parseInput(addLeadsSchema, jsonBody(req));
     if (input.mailboxId && !(await cadenza.mailboxes.get(input.mailboxId))) {
       throw new CadenzaError("NOT_FOUND", {
@@ -56,7 +72,7 @@ export function leadRoutes(cadenza: Cadenza): Router {
 
   router.get("/:id/leads", async (req, res) => {
     const query = parseInput(listLeadsSchema, req.query);
-    const leads = await cadenza.leads.list(param(req, "id"), query);
+    const leads = await cadenza.leads.list(recordId(req, "id", "Campaign"), query);
     res.json({ leads: toSnake(leads) });
   });
 
@@ -64,7 +80,7 @@ export function leadRoutes(cadenza: Cadenza): Router {
     const body = audienceBody(jsonBody(req));
     const sampleSize = body.sample_size;
     const preview = await inApiTerms(() =>
-      cadenza.audience.preview(param(req, "id"), filterFromBody(body.filter ?? {}) as never, {
+      cadenza.audience.preview(recordId(req, "id", "Campaign"), filterOf(body) as never, {
         rules: rulesFromBody(body.rules ?? {}) as never,
         ...(typeof sampleSize === "number"
           ? { sampleSize: Math.min(Math.max(0, Math.floor(sampleSize)), 100) }
@@ -77,8 +93,8 @@ export function leadRoutes(cadenza: Cadenza): Router {
   router.post("/:id/audience/enroll", async (req, res) => {
     const body = audienceBody(jsonBody(req));
     const result = await inApiTerms(() =>
-      cadenza.audience.enroll(param(req, "id"), {
-        filter: filterFromBody(body.filter ?? {}) as never,
+      cadenza.audience.enroll(recordId(req, "id", "Campaign"), {
+        filter: filterOf(body) as never,
         rules: rulesFromBody(body.rules ?? {}) as never,
         ...(body.variant !== undefined ? { variant: body.variant as never } : {}),
         ...(body.mailbox_ids !== undefined ? { mailboxIds: body.mailbox_ids as never } : {}),
@@ -89,7 +105,7 @@ export function leadRoutes(cadenza: Cadenza): Router {
   });
 
   router.get("/:id/analytics", async (req, res) => {
-    const id = param(req, "id");
+    const id = recordId(req, "id", "Campaign");
     const [metrics, funnel, abTest] = await Promise.all([
       cadenza.analytics.metrics(id),
       cadenza.analytics.funnel(id),

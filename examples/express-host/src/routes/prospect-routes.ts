@@ -3,12 +3,12 @@ import express, { Router } from "express";
 import { z } from "zod";
 import { HttpError } from "../http/api-error.js";
 import { filterFromBody, inApiTerms, prospectFromBody, toApiPath, toSnake } from "../http/case-mapping.js";
-import { jsonBody, param } from "../http/request-body.js";
+import { jsonBody, recordId, recordIdSchema } from "../http/request-body.js";
 
 const CSV_TYPES = ["text/csv", "application/csv", "text/plain", "text/tab-separated-values"];
 
 const importQuerySchema = z.object({
-  campaign_id: z.string().min(1).optional(),
+  campaign_id: recordIdSchema.optional(),
   delimiter: z.enum([",", ";", "tab"]).optional(),
 });
 
@@ -91,7 +91,7 @@ export function prospectRoutes(cadenza: Cadenza, options: { maxCsvBytes?: string
   });
 
   router.get("/:id", async (req, res) => {
-    const id = param(req, "id");
+    const id = recordId(req, "id", "Prospect");
     const [prospect] = await cadenza.prospects.get([id]);
     if (!prospect) throw new CadenzaError("NOT_FOUND", { message: `Prospect ${id} does not exist` });
     res.json({ prospect: toSnake(prospect) });
