@@ -30,11 +30,6 @@ async function withEngine<T>(
   const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
   const engine = await createEngine(env, resolveSecrets(env), publicUrl, { sends });
   try {
-    if (!engine.store.shared) {
-      throw new UsageError(
-        `The store is ${engine.store.description}: it lives in one process, so this command cannot share it with the web host.`,
-      );
-    }
     return await run(engine);
   } finally {
     await engine.close();
@@ -43,8 +38,12 @@ async function withEngine<T>(
 
 async function migrate(env: HostEnv): Promise<number> {
   return withEngine(env, false, async (engine) => {
-    await engine.store.migrate();
-    console.log(`migrated: ${engine.store.description}`);
+    const applied = await engine.store.migrate();
+    console.log(
+      applied.length === 0
+        ? `migrated: ${engine.store.description} (already current)`
+        : `migrated: ${engine.store.description} (${applied.length} migration${applied.length === 1 ? "" : "s"} applied: ${applied.join(", ")})`,
+    );
     return 0;
   });
 }

@@ -24,6 +24,13 @@ export const hostEnvSchema = z
     DATABASE_URL: variable(
       z.url({ protocol: /^postgres(ql)?$/, message: "must be a postgres:// URL" }).optional(),
     ),
+    /** Postgres schema the tables live in (created by the migrations). */
+    DATABASE_SCHEMA: variable(
+      z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case SQL identifier")
+        .default("cadenza"),
+    ),
     /** SQLite database file used when DATABASE_URL is unset. */
     CADENZA_DB: variable(z.string().min(1).default("./.cadenza/cadenza.db")),
     /** Real SMTP server; when unset, mail goes to the built-in catcher at /dev/mail. */
