@@ -4,11 +4,15 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { apiClient } from "../../demo/api-client.js";
 import { auditCampaignBody } from "../../demo/audit-campaign.js";
+import { createEngine } from "../config/create-engine.js";
+import { resolveSecrets } from "../config/dev-secrets.js";
 import { readHostEnv } from "../config/host-config.js";
 import { type RunningHost, startHost } from "../host/start-host.js";
+import { runCli } from "./run-cli.js";
 
 const CLI = fileURLToPath(new URL("./cli.ts", import.meta.url));
 const CSV = fileURLToPath(new URL("../../demo/prospects.csv", import.meta.url));
@@ -47,6 +51,28 @@ function cadenza(
   });
 }
 
+/** Runs a command in this process (every command but the worker), collecting what it prints. */
+async function run(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number; output: string }> {
+  const lines: string[] = [];
+  const collect = (...parts: unknown[]) => {
+    lines.push(parts.map(String).join(" "));
+  };
+  const spies = [
+    vi.spyOn(console, "log").mockImplementation(collect),
+    vi.spyOn(console, "warn").mockImplementation(collect),
+    vi.spyOn(console, "error").mockImplementation(collect),
+  ];
+  try {
+    const code = await runCli(args, { ...env, ...extraEnv });
+    return { code, output: lines.join("\n") };
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+}
+
 beforeAll(() => {
   folder = mkdtempSync(join(tmpdir(), "cadenza-cli-"));
   env = {
@@ -66,33 +92,57 @@ afterAll(() => {
 
 describe("the cadenza command", () => {
   it("migrates the SQLite file, then finds nothing more to do", async () => {
-    const first = await cadenza(["migrate"]);
+    const first = await run(["migrate"]);
     expect(first.code, first.output).toBe(0);
     expect(first.output).toMatch(/migrated: sqlite .*cadenza\.db \(\d+ migrations? applied: 0001/);
-    const again = await cadenza(["migrate"]);
+    const again = await run(["migrate"]);
     expect(again.output).toMatch(/already current/);
   });
 
   it("imports a CSV file, reporting the bad row by its line, and audits clean", async () => {
-    const result = await cadenza(["import", CSV]);
+    const result = await run(["import", CSV]);
     expect(result.code, result.output).toBe(0);
     expect(result.output).toContain("imported 50 of 51 rows (50 new, 0 updated, 0 duplicates, 1 invalid)");
     expect(result.output).toContain("line 25 email: Invalid email address");
-    const audit = await cadenza(["audit"]);
+    const audit = await run(["audit"]);
     expect(audit.code, audit.output).toBe(0);
     expect(audit.output).toContain("audit: no findings");
   });
 
   it("explains a bad configuration and a missing file, exiting 1", async () => {
-    const badSecret = await cadenza(["audit"], { CADENZA_SECRET: "short" });
+    const badSecret = await run(["audit"], { CADENZA_SECRET: "short" });
     expect(badSecret.code).toBe(1);
     expect(badSecret.output).toContain("CADENZA_SECRET: must be at least 32 characters");
-    const missing = await cadenza(["import", join(folder, "nope.csv")]);
+    const missing = await run(["import", join(folder, "nope.csv")]);
     expect(missing.code).toBe(1);
     expect(missing.output).toContain("Cannot read");
-    const unknown = await cadenza(["frobnicate"]);
+    const unknown = await run(["frobnicate"]);
     expect(unknown.code).toBe(1);
     expect(unknown.output).toContain("Unknown command: frobnicate");
+  });
+
+  it("exits 1 and names the check when the audit finds something", async () => {
+    const file = join(folder, "audited.db");
+    const engine = await createEngine(
+      readHostEnv({ ...env, CADENZA_DB: file }),
+      resolveSecrets(readHostEnv(env)),
+      "http://localhost",
+      { sends: false },
+    );
+    const campaign = await engine.cadenza.campaigns.create({
+      name: "Audited",
+      steps: [{ stepNumber: 1, variantA: { subject: "Hi", body: "Hello" } }],
+    });
+    await engine.close();
+    expect((await run(["audit"], { CADENZA_DB: file })).code).toBe(0);
+
+    const db = new Database(file);
+    db.prepare("UPDATE campaigns SET leads_count = 7 WHERE id = ?").run(campaign.id);
+    db.close();
+    const audit = await run(["audit"], { CADENZA_DB: file });
+    expect(audit.code).toBe(1);
+    expect(audit.output).toContain("✗ invalid_lead_counts");
+    expect(audit.output).toContain(campaign.id);
   });
 });
 
