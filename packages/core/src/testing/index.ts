@@ -8,6 +8,7 @@ export { memoryStore } from "./memory/memory-store.js";
 export { looksLikeAddress, matchesFilter } from "./memory/prospect-filter-match.js";
 export { type RecordingTransport, recordingTransport, type SendScript } from "./recording-transport.js";
 export { seededRandom, sequentialIds } from "./seeded.js";
+export { simulateCampaign } from "./simulated-campaign.js";
 export {
   runStoreConformanceSuite,
   type StoreConformanceOptions,
