@@ -1,10 +1,10 @@
 import { type Cadenza, createCadenza } from "@cadenza/core";
 import { cryptoRandom, systemClock, uuidV7Ids } from "@cadenza/core/runtime";
+import { FakeClock } from "@cadenza/core/testing";
 import { createStore, type HostStore } from "./create-store.js";
 import { createTransport, type HostTransport } from "./create-transport.js";
 import type { HostSecrets } from "./dev-secrets.js";
 import type { HostEnv } from "./host-config.js";
-import { SimulatedClock } from "./simulated-clock.js";
 
 /** Path of the open and click routes under the public URL; the engine's links point there. */
 export const TRACKING_PATH = "/api/track";
@@ -33,7 +33,7 @@ export interface HostEngine {
   store: HostStore;
   transport: HostTransport;
   /** Set when `CADENZA_FAKE_CLOCK` is: the clock the dev routes move. */
-  simulatedClock: SimulatedClock | null;
+  simulatedClock: FakeClock | null;
   close(): Promise<void>;
 }
 
@@ -56,7 +56,7 @@ export async function createEngine(
           await store.store.close?.();
           throw error;
         });
-  const simulatedClock = env.CADENZA_FAKE_CLOCK ? new SimulatedClock(env.CADENZA_FAKE_CLOCK) : null;
+  const simulatedClock = env.CADENZA_FAKE_CLOCK ? new FakeClock(env.CADENZA_FAKE_CLOCK) : null;
   const clock = simulatedClock ?? systemClock();
   const cadenza = createCadenza({
     store: store.store,
@@ -68,6 +68,7 @@ export async function createEngine(
     customVariables: env.CADENZA_CUSTOM_VARIABLES,
     tracking: {
       baseUrl: `${publicUrl.replace(/\/+$/, "")}${TRACKING_PATH}`,
+      unsubscribeBaseUrl: `${publicUrl.replace(/\/+$/, "")}/api/unsubscribe`,
       secrets: [secrets.trackingSecret],
       footer: env.POSTAL_ADDRESS ? { postalAddress: env.POSTAL_ADDRESS } : null,
     },

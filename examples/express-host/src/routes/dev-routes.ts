@@ -1,7 +1,7 @@
 import { type Cadenza, CadenzaError, type EmailRecord, parseInput } from "@cadenza/core";
+import type { FakeClock } from "@cadenza/core/testing";
 import { Router } from "express";
 import { z } from "zod";
-import type { SimulatedClock } from "../config/simulated-clock.js";
 import { jsonBody } from "../http/request-body.js";
 import { parseIsoDuration } from "./iso-duration.js";
 
@@ -31,7 +31,7 @@ function sentEmail(email: EmailRecord) {
  * (`{ "advance": "PT6H" }` or `{ "set": "2026-01-12T09:00:00Z" }`; only forward), and run one dispatch
  * pass now, answering what it sent.
  */
-export function devRoutes(cadenza: Cadenza, clock: SimulatedClock): Router {
+export function devRoutes(cadenza: Cadenza, clock: FakeClock): Router {
   const router = Router();
 
   router.get("/clock", (_req, res) => {

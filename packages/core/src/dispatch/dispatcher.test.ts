@@ -199,6 +199,26 @@ describe("the dispatcher", () => {
     expect((await cadenza.counters(campaign.id)).emailsSent).toBe(0);
   });
 
+  it("points unsubscribe links at their own base URL when one is given", async () => {
+    const { cadenza } = engine({
+      tracking: {
+        baseUrl: "https://t.example.com/t",
+        unsubscribeBaseUrl: "https://example.com/api/unsubscribe/",
+        secrets: ["a-test-secret-that-is-long-enough-0123"],
+        unsubscribeMailto: "unsubscribe@example.com",
+      },
+    });
+    const campaign = await cadenza.campaigns.create({
+      ...twoSteps,
+      steps: [{ stepNumber: 1, variantA: { subject: "Hi", body: "Bye: {{unsubscribe_url}}" } }],
+    });
+    const preview = await cadenza.campaigns.preview(campaign.id, 1);
+    expect(preview.headers["List-Unsubscribe"]).toMatch(
+      /^<https:\/\/example\.com\/api\/unsubscribe\/[A-Za-z0-9_-]+>, <mailto:unsubscribe@example\.com\?subject=unsubscribe>$/,
+    );
+    expect(preview.text).toMatch(/Bye: https:\/\/example\.com\/api\/unsubscribe\/[A-Za-z0-9_-]+/);
+  });
+
   it("refuses to save unknown variables and invalid MJML, naming where", async () => {
     const { cadenza } = engine();
     await expect(
