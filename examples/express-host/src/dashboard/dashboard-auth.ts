@@ -97,7 +97,7 @@ export function requireDashboardKey(
         httpOnly: true,
         sameSite: "strict",
         secure: req.secure,
-        path: "/dashboard",
+        path: req.baseUrl || "/",
         maxAge: sessionMs,
       });
       const target = withoutKey(req);
