@@ -79,12 +79,12 @@ let analytics: Analytics;
 
 beforeAll(async () => {
   if (skip) return;
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   test = await startTestHost();
   campaignId = await playSmallCampaign(test.api, test.host.url);
   const answer = await test.api.get<Analytics>(`/api/campaigns/${campaignId}/analytics`);
   expect(answer.status).toBe(200);
   analytics = answer.body;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 }, 120_000);
 
 afterAll(async () => {
