@@ -45,6 +45,9 @@ describe("pnpm demo --exit", () => {
     expect(leads).toContain("1 unsubscribed");
     expect(sent).toBeGreaterThan(50);
     expect(output).toMatch(/Caught mail: {2}http:\/\/127\.0\.0\.1:\d+\/dev\/mail/);
+    expect(output).toMatch(
+      /Dashboard: {4}http:\/\/127\.0\.0\.1:\d+\/dashboard\/campaigns\/[0-9a-f-]{36}\?key=demo-/,
+    );
     expect(code, output).toBe(0);
   });
 });

@@ -176,7 +176,11 @@ async function play(host: HostProcess, apiKey: string): Promise<void> {
     "Info",
   );
   console.log("");
-  if (info.dashboard_url) console.log(`Dashboard:    ${info.dashboard_url}`);
+  // The key in the address signs the browser in once; the dashboard then drops it from the address.
+  if (info.dashboard_url)
+    console.log(
+      `Dashboard:    ${info.dashboard_url}/campaigns/${campaignId}?key=${encodeURIComponent(apiKey)}`,
+    );
   if (info.mail_catcher_url) console.log(`Caught mail:  ${info.mail_catcher_url}`);
   console.log(`Campaign API: ${host.url}/api/outreach/campaigns/${campaignId}`);
   console.log(`              (header: Authorization: Bearer ${apiKey})`);

@@ -1,5 +1,6 @@
 import express, { Router } from "express";
 import type { HostEngine } from "../config/create-engine.js";
+import { dashboardRoutes } from "../dashboard/dashboard-routes.js";
 import { errorHandler, HttpError } from "../http/api-error.js";
 import { requireApiKey } from "../http/require-api-key.js";
 import { mailCatcherRoutes } from "../mail-catcher/mail-catcher-routes.js";
@@ -49,7 +50,7 @@ export function createApp(engine: HostEngine, options: AppOptions): express.Expr
       simulated_clock: engine.simulatedClock !== null,
       now: cadenza.clock.now().toISOString(),
       mail_catcher_url: engine.transport.catcher ? `${options.publicUrl}/dev/mail` : null,
-      dashboard_url: null,
+      dashboard_url: `${options.publicUrl}/dashboard`,
     });
   });
   api.use("/outreach/campaigns", campaignRoutes(cadenza));
@@ -61,6 +62,10 @@ export function createApp(engine: HostEngine, options: AppOptions): express.Expr
     next(new HttpError(404, "ROUTE_NOT_FOUND", `No route ${req.method} ${req.originalUrl.split("?")[0]}`));
   });
   app.use("/api", api);
+  app.use(
+    "/dashboard",
+    dashboardRoutes(cadenza, { apiKey: options.apiKey, onServerError: options.onServerError }),
+  );
 
   app.use((req, _res, next) => {
     next(new HttpError(404, "ROUTE_NOT_FOUND", `No route ${req.method} ${req.originalUrl.split("?")[0]}`));
