@@ -1,6 +1,7 @@
 import { type Cadenza, CadenzaError, LEAD_STATUSES, parseInput } from "@cadenza/core";
 import { Router } from "express";
 import { z } from "zod";
+import { defaultChartRange } from "../dashboard/chart-range.js";
 import { filterFromBody, inApiTerms, isRecord, rulesFromBody, toSnake } from "../http/case-mapping.js";
 import { jsonBody, recordId, recordIdSchema } from "../http/request-body.js";
 
@@ -106,12 +107,19 @@ export function leadRoutes(cadenza: Cadenza): Router {
 
   router.get("/:id/analytics", async (req, res) => {
     const id = recordId(req, "id", "Campaign");
-    const [metrics, funnel, abTest] = await Promise.all([
+    const campaign = await cadenza.campaigns.get(id);
+    if (!campaign) throw new CadenzaError("NOT_FOUND", { message: `Campaign ${id} does not exist` });
+    // The time series covers `?from=&to=` (campaign days), by default the dashboard chart's range.
+    const range = defaultChartRange(campaign, cadenza.clock.now());
+    const fromDay = typeof req.query.from === "string" ? req.query.from : range.fromDay;
+    const toDay = typeof req.query.to === "string" ? req.query.to : range.toDay;
+    const [metrics, funnel, abTest, timeSeries] = await Promise.all([
       cadenza.analytics.metrics(id),
       cadenza.analytics.funnel(id),
       cadenza.analytics.abTest(id),
+      cadenza.analytics.timeSeries(id, { fromDay, toDay }),
     ]);
-    res.json(toSnake({ metrics, funnel, abTest }));
+    res.json(toSnake({ metrics, funnel, abTest, timeSeries }));
   });
 
   return router;
