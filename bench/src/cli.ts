@@ -1,0 +1,54 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "./harness/flags.js";
+import { describeMachine } from "./harness/machine.js";
+import { machineLine, resultsTable } from "./harness/report-table.js";
+import { type BenchResult, failed } from "./harness/result.js";
+import { BENCHMARKS, selectBenchmarks } from "./registry.js";
+
+const { names, flags, list } = parseArgs(process.argv.slice(2));
+if (list) {
+  for (const b of BENCHMARKS) console.log(`${b.name.padEnd(28)} ${b.summary}${b.large ? " (--large)" : ""}`);
+  process.exit(0);
+}
+
+const chosen = selectBenchmarks(names, flags);
+const machine = await describeMachine(flags.databaseUrl);
+console.log(`cadenza bench on ${machineLine(machine)}`);
+console.log(`running: ${chosen.map((b) => b.name).join(", ")}\n`);
+
+const results: BenchResult[] = [];
+const started = performance.now();
+for (const benchmark of chosen) {
+  const t0 = performance.now();
+  console.log(`▶ ${benchmark.name}: ${benchmark.summary}`);
+  let produced: BenchResult[];
+  try {
+    produced = await benchmark.run(flags);
+  } catch (error) {
+    produced = [failed(benchmark.name, error)];
+    console.error(error);
+  }
+  const at = new Date().toISOString();
+  for (const r of produced) results.push({ ...r, measured_at: at });
+  console.log(`  done in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+}
+
+console.log(resultsTable(results));
+console.log(`\n${chosen.length} benchmarks in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+
+// A partial run replaces its own rows and keeps the others, so the file always holds the latest of each.
+const out = resolve(flags.out);
+const previous: BenchResult[] =
+  names.length > 0 && existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as BenchResult[]) : [];
+const fresh = new Set(results.map((r) => r.name));
+const merged = [...previous.filter((r) => !fresh.has(r.name)), ...results];
+writeFileSync(out, `${JSON.stringify(merged, null, 2)}\n`);
+writeFileSync(
+  out.replace(/\.json$/, ".md"),
+  `Measured on ${machineLine(machine)}.\n\n${resultsTable(merged)}\n`,
+);
+console.log(`wrote ${out}`);
+
+if (results.some((r) => r.error)) process.exitCode = 1;
