@@ -1,7 +1,17 @@
+import { ceilingPostgres } from "./dispatch/ceiling-postgres.js";
+import { ceilingSqlite } from "./dispatch/ceiling-sqlite.js";
+import { graphileNoop } from "./dispatch/graphile-noop.js";
 import { renderCore, renderMjml } from "./render/render-cases.js";
+import { bareTrackingServer } from "./track/bare-server.js";
+import { httpLoad } from "./track/http-load.js";
 
 /** Every case a child process can run, by name: `(params, ready) => result`. */
 export const CASES = {
   "render-core": renderCore,
   "render-mjml": renderMjml,
+  "graphile-noop": graphileNoop,
+  "ceiling-postgres": ceilingPostgres,
+  "ceiling-sqlite": ceilingSqlite,
+  "bare-tracking-server": bareTrackingServer,
+  "http-load": httpLoad,
 } as Record<string, (params: never, ready: (info?: unknown) => Promise<void>) => Promise<unknown>>;

@@ -10,8 +10,8 @@ export interface BenchFlags {
   renderEmails: number;
   /** Emails compiled by `mjml` per email (it is two orders slower, so it gets fewer). */
   mjmlEmails: number;
-  /** Seconds of load per tracking measurement. */
-  duration: number;
+  /** Requests per tracking measurement (a fixed count, so the server's record can be checked against it). */
+  requests: number;
   /** Concurrent HTTP connections of the load generator. */
   connections: number;
   /** Sent emails whose tracking links the load spreads over. */
@@ -36,7 +36,7 @@ export const DEFAULT_FLAGS: BenchFlags = {
   enroll: 100_000,
   renderEmails: 200_000,
   mjmlEmails: 1_000,
-  duration: 10,
+  requests: 30_000,
   connections: 32,
   trackedEmails: 1_000,
   largeLeads: 1_000_000,
@@ -53,7 +53,7 @@ const NUMERIC: Record<string, keyof BenchFlags> = {
   enroll: "enroll",
   "render-emails": "renderEmails",
   "mjml-emails": "mjmlEmails",
-  duration: "duration",
+  requests: "requests",
   connections: "connections",
   "tracked-emails": "trackedEmails",
   "large-leads": "largeLeads",

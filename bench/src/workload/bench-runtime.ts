@@ -1,4 +1,5 @@
 import {
+  type Cadenza,
   type CadenzaOptions,
   type Clock,
   createCadenza,
@@ -11,10 +12,22 @@ import { cryptoRandom, systemClock, uuidV7Ids } from "@cadenza/core/runtime";
 /** A Wednesday, 11:00 UTC: inside the bench campaign's window, so every enrolled lead is due. */
 export const BENCH_NOW = new Date("2026-01-07T11:00:00Z");
 
-/** A clock stopped at `at`, sleeping on real timers (the dispatcher loop's idle wait). */
-export function fixedClock(at: Date = BENCH_NOW): Clock {
+/** A clock that stands still at an instant the bench sets, sleeping on real timers (the worker's idle wait). */
+export interface FixedClock extends Clock {
+  /** Moves the clock to `at`, where it stays. */
+  set(at: Date): void;
+}
+
+export function fixedClock(start: Date = BENCH_NOW): FixedClock {
   const real = systemClock();
-  return { now: () => new Date(at.getTime()), sleep: (ms, signal) => real.sleep(ms, signal) };
+  let at = start.getTime();
+  return {
+    now: () => new Date(at),
+    sleep: (ms, signal) => real.sleep(ms, signal),
+    set: (to) => {
+      at = to.getTime();
+    },
+  };
 }
 
 /** A transport that accepts every message at once, counting them, and keeps the first `keep`. */
@@ -44,13 +57,17 @@ export const BENCH_TRACKING = {
   secrets: ["bench-tracking-secret-that-is-long-enough"],
 };
 
-/** The engine as a host would build it, over `store`, with the bench's fixed clock and tracking on. */
+/**
+ * The engine as a host would build it, over `store`, with the bench's fixed clock and tracking on, and
+ * the errors it recovered from (a run with any is not a valid run).
+ */
 export function benchEngine(
   store: Store,
   transport: Transport,
-  options: { batchSize?: number | null } = {},
-): ReturnType<typeof createCadenza> {
-  const clock = fixedClock();
+  options: { batchSize?: number | null; clock?: Clock } = {},
+): { cadenza: Cadenza; recovered: string[] } {
+  const recovered: string[] = [];
+  const clock = options.clock ?? fixedClock();
   const settings: CadenzaOptions = {
     store,
     transport,
@@ -62,7 +79,11 @@ export function benchEngine(
     messageIdDomain: "harbor.example",
     customVariables: ["hotel_name"],
     tracking: BENCH_TRACKING,
+    // An error the engine recovered from still means the run did not do what it measured: kept for the check.
+    onError: (error, context) => {
+      recovered.push(`${context}: ${error.message}`);
+    },
   };
   if (options.batchSize) settings.dispatch = { batchSize: options.batchSize };
-  return createCadenza(settings);
+  return { cadenza: createCadenza(settings), recovered };
 }
