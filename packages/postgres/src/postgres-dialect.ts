@@ -1,0 +1,83 @@
+import type { JsonRowType, SqlDialect } from "@cadenza/sql";
+import { sql } from "kysely";
+import { isRetryablePostgresError, mapPostgresError } from "./postgres-errors.js";
+import { POSTGRES_MIGRATIONS, POSTGRES_MIGRATIONS_TABLE } from "./postgres-migrations.js";
+import { postgresValues } from "./postgres-values.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+const TYPES: Record<JsonRowType, string> = {
+  id: "uuid",
+  text: "text",
+  int: "integer",
+  real: "double precision",
+  time: "timestamptz",
+  bool: "boolean",
+  json: "jsonb",
+  "text[]": "text[]",
+};
+// Deadlocks are rare (every batch takes its locks in key order) but possible between the store and a
+// host's own queries; a transaction that lost one runs again from the start.
+const ATTEMPTS = 4;
+
+/**
+ * The Postgres side of the shared store: READ COMMITTED transactions with row locks
+ * (`FOR UPDATE`, and `SKIP LOCKED` when claiming, so workers never wait on each other's leads),
+ * literal row batches through `jsonb_to_recordset`, and an advisory lock around migrations.
+ */
+export function postgresDialect(schema: string): SqlDialect {
+  const location = `schema "${schema}"`;
+  const migrationLock = `cadenza.migrate:${schema}`;
+  return {
+    name: "postgres",
+    location,
+    values: postgresValues,
+    migrations: POSTGRES_MIGRATIONS,
+    migrationsTable: POSTGRES_MIGRATIONS_TABLE,
+
+    async transaction(db, fn, options) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await db.transaction().execute(async (trx) => {
+            if (options?.tableScope) await sql`set local search_path to ${sql.id(schema)}`.execute(trx);
+            return fn(trx);
+          });
+        } catch (error) {
+          if (attempt >= ATTEMPTS || !isRetryablePostgresError(error)) throw error;
+        }
+      }
+    },
+
+    lockRows: (query, mode) => (mode === "skip" ? query.forUpdate().skipLocked() : query.forUpdate()),
+
+    jsonRows: (rows, columns) => {
+      const definitions = Object.entries(columns as Record<string, JsonRowType>).map(([name, type]) => {
+        if (!IDENTIFIER.test(name)) throw new Error(`Bad column name ${name}`);
+        return `${name} ${TYPES[type]}`;
+      });
+      return sql`(select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(${sql.raw(definitions.join(", "))}))`;
+    },
+
+    tagsMatch: (column, tags, mode) =>
+      mode === "any"
+        ? sql<boolean>`${column} && ${[...tags]}::text[]`
+        : sql<boolean>`${column} @> ${[...tags]}::text[]`,
+
+    table: (name) => sql.id(schema, name),
+    isId: (value) => UUID.test(value),
+    mapError: (error) => mapPostgresError(error, location),
+
+    // A session advisory lock on one connection: two processes starting at once migrate once.
+    withMigrationLock: (db, fn) =>
+      db.connection().execute(async (conn) => {
+        await sql`select pg_advisory_lock(hashtext(${migrationLock}))`.execute(conn);
+        try {
+          const exists = await sql`select 1 from pg_namespace where nspname = ${schema}`.execute(conn);
+          if (exists.rows.length === 0) await sql`create schema ${sql.id(schema)}`.execute(conn);
+          return await fn(conn);
+        } finally {
+          await sql`select pg_advisory_unlock(hashtext(${migrationLock}))`.execute(conn);
+        }
+      }),
+  };
+}

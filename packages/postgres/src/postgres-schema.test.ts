@@ -1,0 +1,86 @@
+import { isCadenzaError } from "@cadenza/core";
+import { AUDIT_QUERIES } from "@cadenza/sql";
+import { seedCampaign } from "@cadenza/sql/testing";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { postgresStore } from "./postgres-store.js";
+import {
+  describeUnreachable,
+  dropSchema,
+  postgresReachable,
+  quoteIdent,
+  TEST_DATABASE_URL,
+  testSchemaName,
+} from "./postgres-test-database.js";
+
+if (await postgresReachable()) {
+  const schemas: string[] = [];
+  const schema = (suffix = "") => {
+    const name = testSchemaName() + suffix;
+    schemas.push(name);
+    return name;
+  };
+  afterAll(async () => {
+    for (const s of schemas) await dropSchema(s);
+  });
+
+  describe("postgresStore schema", () => {
+    it("migrates once when several processes start at the same time", async () => {
+      const name = schema();
+      const stores = Array.from({ length: 4 }, () => postgresStore(TEST_DATABASE_URL, { schema: name }));
+      const results = await Promise.all(stores.map((s) => s.migrate()));
+      expect(results.filter((r) => r.applied.length > 0)).toHaveLength(1);
+      expect(results.every((r) => r.version === 1)).toBe(true);
+      const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL });
+      const { rows } = await pool.query(`SELECT id, name FROM ${quoteIdent(name)}.cadenza_migrations`);
+      expect(rows).toEqual([{ id: 1, name: "0001_initial" }]);
+      await pool.end();
+      for (const s of stores) await s.close();
+    });
+
+    it("quotes an unusual schema name and keeps its tables inside it", async () => {
+      const name = schema(` "odd"; name`);
+      const store = postgresStore(TEST_DATABASE_URL, { schema: name, migrate: true });
+      const { campaign } = await seedCampaign(store, { leads: 2 });
+      expect((await store.getCounters(campaign.id)).leadsCount).toBe(2);
+      const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL });
+      const { rows } = await pool.query("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = $1", [
+        name,
+      ]);
+      expect(rows[0].n).toBe(13); // 12 tables and cadenza_migrations
+      await pool.end();
+      expect(await store.audit()).toEqual([]);
+      await store.close();
+    });
+
+    it("runs the audit's section 8 queries verbatim with search_path set to the schema", async () => {
+      const name = schema();
+      const store = postgresStore(TEST_DATABASE_URL, { schema: name, migrate: true });
+      await seedCampaign(store, { leads: 3 });
+      await store.close();
+      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await client.connect();
+      await client.query(`SET search_path TO ${quoteIdent(name)}`);
+      for (const q of AUDIT_QUERIES) expect((await client.query(q.sql)).rows, q.check).toEqual([]);
+      await client.end();
+    });
+
+    it("borrows a host's pool without ending it", async () => {
+      const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
+      const store = postgresStore(pool, { schema: schema(), migrate: true });
+      expect(await store.listCampaigns()).toEqual([]);
+      await store.close();
+      expect((await pool.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+      await pool.end();
+    });
+
+    it("reports a server it cannot reach as STORE_UNAVAILABLE", async () => {
+      const store = postgresStore("postgres://postgres@127.0.0.1:1/test", { schema: "cadenza" });
+      const error = await store.listCampaigns().catch((e: unknown) => e);
+      expect(isCadenzaError(error, "STORE_UNAVAILABLE")).toBe(true);
+      await store.close();
+    });
+  });
+} else {
+  describeUnreachable("postgresStore schema");
+}

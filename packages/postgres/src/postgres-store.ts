@@ -1,0 +1,43 @@
+import { type CadenzaDatabase, createSqlStore, type SqlStore } from "@cadenza/sql";
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import { postgresDialect } from "./postgres-dialect.js";
+import type { PgPoolLike } from "./postgres-pool-like.js";
+
+/** Options of `postgresStore`. */
+export interface PostgresStoreOptions {
+  /** The schema Cadenza's tables live in, created by `migrate()` (default `cadenza`). */
+  schema?: string;
+  /** Apply pending migrations on first use (default false: call `store.migrate()` yourself). */
+  migrate?: boolean;
+  /** Pool size when the store opens its own pool from a connection string (default 10). */
+  maxConnections?: number;
+}
+
+/**
+ * A Cadenza store in a Postgres schema, over `pg`. Pass a connection string (the store opens and
+ * ends its own pool) or a `pg.Pool` (the store borrows connections and leaves ending it to you).
+ * Any number of processes may share one schema.
+ *
+ * ```ts
+ * import { postgresStore } from "@cadenza/postgres";
+ *
+ * const store = postgresStore(process.env.DATABASE_URL!, { schema: "cadenza" });
+ * await store.migrate();
+ * ```
+ */
+export function postgresStore(pool: PgPoolLike | string, options: PostgresStoreOptions = {}): SqlStore {
+  const schema = options.schema ?? "cadenza";
+  const owned = typeof pool === "string";
+  const connections: PgPoolLike = owned
+    ? new pg.Pool({ connectionString: pool, max: options.maxConnections ?? 10 })
+    : // Kysely ends the pool it was given on destroy; a host's pool is theirs to end.
+      { connect: () => pool.connect(), end: async () => undefined };
+  const kysely = new Kysely<CadenzaDatabase>({ dialect: new PostgresDialect({ pool: connections }) });
+  return createSqlStore({
+    db: kysely.withSchema(schema),
+    dialect: postgresDialect(schema),
+    migrate: options.migrate ?? false,
+    close: () => kysely.destroy(),
+  });
+}

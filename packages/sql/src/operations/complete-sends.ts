@@ -1,0 +1,201 @@
+import type {
+  CompleteSendsResult,
+  NewEvent,
+  SendOutcomeWrite,
+  Suppression,
+  VariantName,
+} from "@cadenza/core";
+import { sql } from "kysely";
+import { CounterBatch } from "../counters/counter-batch.js";
+import { inTransaction, type SqlContext } from "../sql-context.js";
+import { insertEvents } from "./append-events.js";
+import { lockLeads } from "./lock-leads.js";
+import { insertSuppressions } from "./suppress.js";
+
+/**
+ * Records send outcomes in one transaction, a few statements per batch. Each outcome applies only
+ * while its lead still holds `leaseToken` (else the lead is `fenced` and nothing is written for it),
+ * and releases the lease. The email record becomes `sent` or `bounced`, is deleted (`retry`), or
+ * stays `unknown`; a deleted record takes its `sent` counters back with it. The lead takes the engine's advance, except that a lead whose status changed
+ * mid-send (a reply, a pause) keeps its status, next send time and last error. Counters, lead counts,
+ * suppressions, mailbox flags and events are written in the same transaction.
+ */
+export function completeSends(
+  ctx: SqlContext,
+  outcomes: readonly SendOutcomeWrite[],
+): Promise<CompleteSendsResult> {
+  if (outcomes.length === 0) return Promise.resolve({ applied: [], fenced: [] });
+  return inTransaction(ctx, async (trx) => {
+    const { db, dialect } = trx;
+    const { values } = dialect;
+    const locked = await lockLeads(
+      trx,
+      outcomes.map((o) => o.leadId),
+    );
+    const applied: SendOutcomeWrite[] = [];
+    const fenced: string[] = [];
+    for (const outcome of outcomes) {
+      const lead = locked.get(outcome.leadId);
+      if (!lead || lead.leaseToken === null || lead.leaseToken !== outcome.leaseToken) {
+        fenced.push(outcome.leadId);
+        continue;
+      }
+      lead.leaseToken = null; // the lease ends with its first outcome
+      applied.push(outcome);
+    }
+    if (applied.length === 0) return { applied: [], fenced };
+
+    const json = dialect.jsonRows(
+      applied
+        .filter((o) => dialect.isId(o.emailId))
+        .map((o) => ({
+          id: o.emailId,
+          lead_id: o.leadId,
+          kind: o.kind,
+          at: o.at.toISOString(),
+          response: o.response,
+        })),
+      { id: "id", lead_id: "id", kind: "text", at: "time", response: "text" },
+    );
+    await db
+      .updateTable("emails as e")
+      .from(json.as("v"))
+      .set({
+        // An email opened before its outcome was written keeps `opened`.
+        status: sql`case
+          when v.kind = 'bounced' then 'bounced'
+          when e.status <> 'sending' then e.status
+          when v.kind = 'sent' then 'sent'
+          else 'unknown' end`,
+        sent_at: sql`case when v.kind = 'sent' then v.at else e.sent_at end`,
+        bounced_at: sql`case when v.kind = 'bounced' then v.at else e.bounced_at end`,
+        response: sql`coalesce(v.response, e.response)`,
+        updated_at: sql`v.at`,
+      })
+      .whereRef("e.id", "=", "v.id")
+      .whereRef("e.lead_id", "=", "v.lead_id")
+      .where(sql<boolean>`v.kind <> 'retry'`)
+      .execute();
+    const counters = new CounterBatch();
+    const retried = applied.filter((o) => o.kind === "retry" && dialect.isId(o.emailId));
+    if (retried.length > 0) {
+      const deleted = await db
+        .deleteFrom("emails")
+        .where(
+          "id",
+          "in",
+          retried.map((o) => o.emailId),
+        )
+        .where("direction", "=", sql.lit("outbound"))
+        .returning(["campaign_id", "step_number", "variant", "counter_day"])
+        .execute();
+      // The record goes, and with it the `sent` it counted when it began.
+      for (const row of deleted) {
+        if (
+          row.campaign_id === null ||
+          row.step_number === null ||
+          row.variant === null ||
+          row.counter_day === null
+        ) {
+          continue;
+        }
+        counters.addDeltas([
+          {
+            campaignId: row.campaign_id,
+            stepNumber: row.step_number,
+            variant: row.variant as VariantName,
+            field: "sent",
+            by: -1,
+            day: row.counter_day,
+          },
+        ]);
+      }
+    }
+
+    const leads = dialect.jsonRows(
+      applied.map((o) => ({
+        id: o.leadId,
+        current_step: o.lead.currentStep,
+        status: o.lead.status,
+        assigned_variant: o.lead.assignedVariant,
+        last_email_at: o.lead.lastEmailAt?.toISOString() ?? null,
+        next_email_at: o.lead.nextEmailAt?.toISOString() ?? null,
+        emails_sent: o.lead.emailsSent,
+        attempts: o.lead.attempts,
+        last_error: o.lead.lastError,
+        lease_token: o.leaseToken,
+        at: o.at.toISOString(),
+      })),
+      {
+        id: "id",
+        current_step: "int",
+        status: "text",
+        assigned_variant: "text",
+        last_email_at: "time",
+        next_email_at: "time",
+        emails_sent: "int",
+        attempts: "int",
+        last_error: "text",
+        lease_token: "text",
+        at: "time",
+      },
+    );
+    const ifActive = <T>(column: string) =>
+      sql<T>`case when l.status = 'active' then ${sql.ref(`v.${column}`)} else ${sql.ref(`l.${column}`)} end`;
+    await db
+      .updateTable("campaign_leads as l")
+      .from(leads.as("v"))
+      .set({
+        current_step: sql`v.current_step`,
+        status: ifActive("status"),
+        next_email_at: ifActive("next_email_at"),
+        last_error: ifActive("last_error"),
+        assigned_variant: sql`v.assigned_variant`,
+        last_email_at: sql`v.last_email_at`,
+        emails_sent: sql`v.emails_sent`,
+        attempts: sql`v.attempts`,
+        lease_token: null,
+        lease_expires_at: null,
+        version: sql`l.version + 1`,
+        updated_at: sql`v.at`,
+      })
+      .whereRef("l.id", "=", "v.id")
+      .whereRef("l.lease_token", "=", "v.lease_token")
+      .execute();
+
+    const suppressions: Suppression[] = [];
+    const events: NewEvent[] = [];
+    const flags = new Map<string, { reason: string; at: Date }>();
+    for (const o of applied) {
+      const lead = locked.get(o.leadId);
+      if (!lead) continue;
+      if (lead.status === "active") counters.addLeadTransition(lead.campaignId, "active", o.lead.status);
+      counters.addDeltas(o.counters);
+      if (o.suppress) {
+        suppressions.push({
+          email: o.suppress.email,
+          reason: o.suppress.reason,
+          campaignId: lead.campaignId,
+          createdAt: o.at,
+        });
+      }
+      if (o.flagMailbox) flags.set(o.flagMailbox.mailboxId, { reason: o.flagMailbox.reason, at: o.at });
+      events.push(o.event);
+    }
+    await counters.flush(trx);
+    for (const [mailboxId, flag] of [...flags].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      await db
+        .updateTable("mailboxes")
+        .set({
+          flagged_at: sql`coalesce(flagged_at, ${values.time(flag.at)})`,
+          flag_reason: flag.reason,
+          updated_at: values.time(flag.at),
+        })
+        .where("id", "=", mailboxId)
+        .execute();
+    }
+    if (suppressions.length > 0) await insertSuppressions(trx, suppressions);
+    if (events.length > 0) await insertEvents(trx, events);
+    return { applied: applied.map((o) => o.leadId), fenced };
+  });
+}

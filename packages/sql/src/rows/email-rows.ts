@@ -1,0 +1,82 @@
+import type { EmailDirection, EmailRecord, EmailStatus, VariantName } from "@cadenza/core";
+import type { Insertable, Selectable } from "kysely";
+import type { EmailsTable } from "../database.js";
+import { readBool, readTime, readTimeOrNull } from "../read-values.js";
+import type { SqlValues } from "../sql-dialect.js";
+
+/** An `emails` row as an EmailRecord. */
+export function toEmailRecord(row: Selectable<EmailsTable>, values: SqlValues): EmailRecord {
+  return {
+    id: row.id,
+    campaignId: row.campaign_id,
+    leadId: row.lead_id,
+    prospectId: row.prospect_id,
+    stepNumber: row.step_number,
+    variant: row.variant as VariantName | null,
+    mailboxId: row.mailbox_id,
+    direction: row.direction as EmailDirection,
+    status: row.status as EmailStatus,
+    messageId: row.message_id,
+    inReplyTo: row.in_reply_to,
+    references: values.readTextArray(row.thread_references),
+    subject: row.subject,
+    html: row.html,
+    text: row.body,
+    toEmail: row.to_email,
+    fromEmail: row.from_email,
+    idempotencyKey: row.idempotency_key,
+    response: row.response,
+    generated: readBool(row.generated),
+    links: values.readTextArray(row.links),
+    counterDay: row.counter_day,
+    sentAt: readTimeOrNull(row.sent_at),
+    openedAt: readTimeOrNull(row.opened_at),
+    machineOpenedAt: readTimeOrNull(row.machine_opened_at),
+    clickedAt: readTimeOrNull(row.clicked_at),
+    repliedAt: readTimeOrNull(row.replied_at),
+    bouncedAt: readTimeOrNull(row.bounced_at),
+    createdAt: readTime(row.created_at),
+  };
+}
+
+/** The row an EmailRecord writes. */
+export function emailColumns(
+  email: EmailRecord,
+  leaseToken: string | null,
+  values: SqlValues,
+): Insertable<EmailsTable> {
+  const time = (d: Date | null) => (d === null ? null : values.time(d));
+  return {
+    id: email.id,
+    campaign_id: email.campaignId,
+    lead_id: email.leadId,
+    prospect_id: email.prospectId,
+    step_number: email.stepNumber,
+    variant: email.variant,
+    mailbox_id: email.mailboxId,
+    direction: email.direction,
+    status: email.status,
+    message_id: email.messageId,
+    in_reply_to: email.inReplyTo,
+    thread_references: values.textArray(email.references),
+    subject: email.subject,
+    body: email.text,
+    html: email.html,
+    to_email: email.toEmail,
+    from_email: email.fromEmail,
+    idempotency_key: email.idempotencyKey,
+    response: email.response,
+    generated: values.bool(email.generated),
+    links: values.textArray(email.links),
+    counter_day: email.counterDay,
+    lease_token: leaseToken,
+    sent_at: time(email.sentAt),
+    opened_at: time(email.openedAt),
+    machine_opened_at: time(email.machineOpenedAt),
+    clicked_at: time(email.clickedAt),
+    replied_at: time(email.repliedAt),
+    bounced_at: time(email.bouncedAt),
+    created_at: values.time(email.createdAt),
+    updated_at: values.time(email.createdAt),
+  };
+}

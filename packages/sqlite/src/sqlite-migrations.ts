@@ -1,0 +1,251 @@
+import type { Migration } from "@cadenza/sql";
+
+// SQLite has no timestamp, boolean or array types. Timestamps are ISO-8601 UTC text with
+// milliseconds (`2025-01-31T09:00:00.000Z`, what `Date#toISOString` writes), so text order is time
+// order; booleans are 0/1; arrays and objects are JSON text. Tables are STRICT so a wrong type fails
+// loudly instead of being stored.
+const NOW = `(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+const bool = (name: string, value: 0 | 1) =>
+  `${name} INTEGER NOT NULL DEFAULT ${value} CHECK (${name} IN (0, 1))`;
+const jsonArray = (name: string, value = "[]") =>
+  `${name} TEXT NOT NULL DEFAULT '${value}' CHECK (json_valid(${name}) AND json_type(${name}) = 'array')`;
+const counters = [
+  "sent",
+  "unknown",
+  "bounced_hard",
+  "bounced_soft",
+  "opens",
+  "machine_opens",
+  "clicks",
+  "replies",
+  "unsubscribes",
+]
+  .map((c) => `"${c}" INTEGER NOT NULL DEFAULT 0`)
+  .join(",\n  ");
+
+/**
+ * The SQLite schema, migration by migration. Lead and email `mailbox_id` columns carry no foreign
+ * key: a campaign may name a mailbox before the host saves it.
+ */
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    id: 1,
+    name: "0001_initial",
+    statements: [
+      `CREATE TABLE mailboxes (
+  id TEXT PRIMARY KEY,
+  from_name TEXT NOT NULL DEFAULT '',
+  from_email TEXT NOT NULL,
+  reply_to TEXT,
+  daily_cap INTEGER CHECK (daily_cap IS NULL OR daily_cap >= 1),
+  min_gap_seconds INTEGER NOT NULL DEFAULT 0,
+  gap_jitter_seconds INTEGER NOT NULL DEFAULT 0,
+  flagged_at TEXT,
+  flag_reason TEXT,
+  next_free_at TEXT,
+  created_at TEXT NOT NULL DEFAULT ${NOW},
+  updated_at TEXT NOT NULL DEFAULT ${NOW}
+) STRICT`,
+      `CREATE TABLE campaigns (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  description TEXT,
+  strategy_key TEXT NOT NULL DEFAULT 'sequence',
+  type TEXT NOT NULL DEFAULT 'sequence' CHECK (type IN ('legacy', 'sequence')),
+  ${bool("active", 0)},
+  ${jsonArray("send_days", '["monday","tuesday","wednesday","thursday","friday"]')},
+  send_time_start INTEGER NOT NULL DEFAULT 9 CHECK (send_time_start BETWEEN 0 AND 23),
+  send_time_end INTEGER NOT NULL DEFAULT 17 CHECK (send_time_end BETWEEN 1 AND 24),
+  daily_limit INTEGER NOT NULL DEFAULT 20,
+  timezone TEXT NOT NULL DEFAULT 'UTC',
+  ${bool("use_prospect_timezone", 0)},
+  ${bool("track_opens", 1)},
+  ${bool("track_clicks", 1)},
+  ${jsonArray("mailbox_ids")},
+  ${jsonArray("custom_variables")},
+  winner_variant TEXT CHECK (winner_variant IN ('A', 'B')),
+  emails_sent INTEGER NOT NULL DEFAULT 0,
+  emails_opened INTEGER NOT NULL DEFAULT 0,
+  replies_received INTEGER NOT NULL DEFAULT 0,
+  sequence_count INTEGER NOT NULL DEFAULT 1,
+  leads_count INTEGER NOT NULL DEFAULT 0,
+  active_leads INTEGER NOT NULL DEFAULT 0,
+  completed_leads INTEGER NOT NULL DEFAULT 0,
+  ${bool("ab_testing_enabled", 0)},
+  created_at TEXT NOT NULL DEFAULT ${NOW},
+  updated_at TEXT NOT NULL DEFAULT ${NOW}
+) STRICT`,
+      `CREATE TABLE campaign_sequences (
+  id TEXT PRIMARY KEY,
+  campaign_id TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+  step_number INTEGER NOT NULL CHECK (step_number >= 1),
+  delay_days INTEGER NOT NULL DEFAULT 0,
+  delay_hours INTEGER NOT NULL DEFAULT 0,
+  format TEXT NOT NULL DEFAULT 'text' CHECK (format IN ('text', 'html', 'mjml')),
+  variant_a_subject TEXT NOT NULL,
+  variant_a_body TEXT NOT NULL,
+  variant_b_subject TEXT,
+  variant_b_body TEXT,
+  variant_split INTEGER NOT NULL DEFAULT 50 CHECK (variant_split >= 0 AND variant_split <= 100),
+  ${bool("use_ai_generation", 0)},
+  ai_prompt_context TEXT,
+  sent_count INTEGER NOT NULL DEFAULT 0,
+  variant_a_sent INTEGER NOT NULL DEFAULT 0,
+  variant_b_sent INTEGER NOT NULL DEFAULT 0,
+  open_count INTEGER NOT NULL DEFAULT 0,
+  variant_a_opens INTEGER NOT NULL DEFAULT 0,
+  variant_b_opens INTEGER NOT NULL DEFAULT 0,
+  reply_count INTEGER NOT NULL DEFAULT 0,
+  variant_a_replies INTEGER NOT NULL DEFAULT 0,
+  variant_b_replies INTEGER NOT NULL DEFAULT 0,
+  bounce_count INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL DEFAULT ${NOW},
+  updated_at TEXT NOT NULL DEFAULT ${NOW},
+  UNIQUE (campaign_id, step_number)
+) STRICT`,
+      `CREATE TABLE prospects (
+  id TEXT PRIMARY KEY,
+  email TEXT UNIQUE,
+  first_name TEXT,
+  last_name TEXT,
+  title TEXT,
+  company TEXT,
+  city TEXT,
+  country TEXT,
+  timezone TEXT,
+  tier TEXT CHECK (tier IN ('hot', 'warm', 'cold')),
+  stage TEXT,
+  source TEXT,
+  search_text TEXT NOT NULL DEFAULT '',
+  ${jsonArray("tags")},
+  score REAL NOT NULL DEFAULT 0,
+  ${bool("archived", 0)},
+  attributes TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(attributes)),
+  created_at TEXT NOT NULL DEFAULT ${NOW},
+  updated_at TEXT NOT NULL DEFAULT ${NOW}
+) STRICT`,
+      `CREATE INDEX prospects_by_score ON prospects (score DESC, email)`,
+      `CREATE TABLE campaign_leads (
+  id TEXT PRIMARY KEY,
+  campaign_id TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+  prospect_id TEXT NOT NULL REFERENCES prospects(id) ON DELETE CASCADE,
+  mailbox_id TEXT,
+  current_step INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN (
+    'active', 'paused', 'completed', 'replied', 'bounced', 'unsubscribed', 'failed'
+  )),
+  assigned_variant TEXT CHECK (assigned_variant IN ('A', 'B')),
+  last_email_at TEXT,
+  next_email_at TEXT,
+  emails_sent INTEGER NOT NULL DEFAULT 0,
+  emails_opened INTEGER NOT NULL DEFAULT 0,
+  ${bool("has_replied", 0)},
+  replied_at TEXT,
+  added_by TEXT CHECK (added_by IN ('manual', 'import', 'automation')),
+  notes TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  paused_until TEXT,
+  lease_token TEXT,
+  lease_expires_at TEXT,
+  version INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL DEFAULT ${NOW},
+  updated_at TEXT NOT NULL DEFAULT ${NOW},
+  UNIQUE (campaign_id, prospect_id)
+) STRICT`,
+      `CREATE INDEX campaign_leads_due ON campaign_leads (campaign_id, next_email_at, id) WHERE status = 'active'`,
+      `CREATE INDEX campaign_leads_by_status ON campaign_leads (campaign_id, status)`,
+      `CREATE INDEX campaign_leads_by_prospect ON campaign_leads (prospect_id, status)`,
+      `CREATE INDEX campaign_leads_to_resume ON campaign_leads (paused_until, id) WHERE status = 'paused'`,
+      `CREATE INDEX campaign_leads_by_mailbox ON campaign_leads (mailbox_id)`,
+      `CREATE TABLE emails (
+  id TEXT PRIMARY KEY,
+  campaign_id TEXT REFERENCES campaigns(id) ON DELETE SET NULL,
+  lead_id TEXT REFERENCES campaign_leads(id) ON DELETE SET NULL,
+  prospect_id TEXT REFERENCES prospects(id) ON DELETE SET NULL,
+  step_number INTEGER,
+  variant TEXT CHECK (variant IN ('A', 'B')),
+  mailbox_id TEXT,
+  direction TEXT NOT NULL CHECK (direction IN ('outbound', 'inbound')),
+  status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'opened', 'replied', 'bounced', 'unknown', 'received')),
+  message_id TEXT NOT NULL,
+  in_reply_to TEXT,
+  ${jsonArray("thread_references")},
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  html TEXT,
+  to_email TEXT NOT NULL,
+  from_email TEXT NOT NULL,
+  idempotency_key TEXT,
+  response TEXT,
+  ${bool("generated", 0)},
+  ${jsonArray("links")},
+  counter_day TEXT,
+  lease_token TEXT,
+  sent_at TEXT,
+  opened_at TEXT,
+  machine_opened_at TEXT,
+  clicked_at TEXT,
+  replied_at TEXT,
+  bounced_at TEXT,
+  created_at TEXT NOT NULL DEFAULT ${NOW},
+  updated_at TEXT NOT NULL DEFAULT ${NOW}
+) STRICT`,
+      `CREATE UNIQUE INDEX emails_one_per_step ON emails (lead_id, step_number) WHERE direction = 'outbound'`,
+      `CREATE INDEX emails_by_message_id ON emails (message_id)`,
+      `CREATE INDEX emails_by_campaign ON emails (campaign_id, created_at)`,
+      `CREATE INDEX emails_by_prospect ON emails (prospect_id, sent_at) WHERE direction = 'outbound'`,
+      `CREATE INDEX emails_sending ON emails (lead_id) WHERE status = 'sending'`,
+      `CREATE TABLE suppressions (
+  email TEXT PRIMARY KEY,
+  reason TEXT NOT NULL,
+  campaign_id TEXT,
+  created_at TEXT NOT NULL DEFAULT ${NOW}
+) STRICT`,
+      `CREATE TABLE events (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  campaign_id TEXT,
+  lead_id TEXT,
+  email_id TEXT,
+  at TEXT NOT NULL,
+  data TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(data))
+) STRICT`,
+      `CREATE INDEX events_by_campaign ON events (campaign_id, at, id)`,
+      `CREATE INDEX events_by_lead ON events (lead_id, at, id)`,
+      `CREATE INDEX events_by_time ON events (at, id)`,
+      `CREATE TABLE step_variant_counters (
+  campaign_id TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+  step_number INTEGER NOT NULL,
+  variant TEXT NOT NULL CHECK (variant IN ('A', 'B')),
+  ${counters},
+  PRIMARY KEY (campaign_id, step_number, variant)
+) STRICT`,
+      `CREATE TABLE campaign_daily_counters (
+  campaign_id TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+  day TEXT NOT NULL,
+  ${counters},
+  PRIMARY KEY (campaign_id, day)
+) STRICT`,
+      `CREATE TABLE campaign_lead_counts (
+  campaign_id TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+  status TEXT NOT NULL,
+  leads INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (campaign_id, status)
+) STRICT`,
+      `CREATE TABLE send_quotas (
+  key TEXT NOT NULL,
+  day TEXT NOT NULL,
+  used INTEGER NOT NULL DEFAULT 0 CHECK (used >= 0),
+  PRIMARY KEY (key, day)
+) STRICT`,
+    ],
+  },
+];
+
+/** The table migrations are recorded in. */
+export const SQLITE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS cadenza_migrations (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at TEXT NOT NULL DEFAULT ${NOW}
+) STRICT`;
