@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
+import { BENCH_ROOT } from "./harness/bench-paths.js";
 import { parseArgs } from "./harness/flags.js";
 import { describeMachine } from "./harness/machine.js";
 import { machineLine, resultsTable } from "./harness/report-table.js";
@@ -39,7 +40,7 @@ console.log(resultsTable(results));
 console.log(`\n${chosen.length} benchmarks in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 
 // A partial run replaces its own rows and keeps the others, so the file always holds the latest of each.
-const out = resolve(flags.out);
+const out = resolve(BENCH_ROOT, flags.out);
 const previous: BenchResult[] =
   names.length > 0 && existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as BenchResult[]) : [];
 const fresh = new Set(results.map((r) => r.name));

@@ -1,9 +1,9 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { BENCH_ROOT, CHILD_ENTRY } from "./bench-paths.js";
 
-const ENTRY = fileURLToPath(new URL("./child-entry.ts", import.meta.url));
-const PROFILES = fileURLToPath(new URL("../../profiles/", import.meta.url));
+const PROFILES = join(BENCH_ROOT, "profiles");
 
 /** What a child sends its parent. */
 export type ChildMessage =
@@ -46,7 +46,7 @@ export function startChild(name: string, params: unknown, options: ChildOptions 
       `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`,
     );
   }
-  const child = fork(ENTRY, [name, JSON.stringify(params)], { execArgv, stdio: "inherit" });
+  const child = fork(CHILD_ENTRY, [name, JSON.stringify(params)], { execArgv, stdio: "inherit" });
   let resolveReady!: (info: unknown) => void;
   let resolveDone!: (value: { result: unknown; peakRssBytes: number }) => void;
   let reject!: (error: Error) => void;

@@ -24,6 +24,8 @@ export interface BenchFlags {
   batchSize: number | null;
   /** Write a V8 CPU profile of every measured process to `bench/profiles/`. */
   profile: boolean;
+  /** Count the Postgres statements of every measured Cadenza process and print them (diagnosis). */
+  countQueries: boolean;
   /** Postgres server to create throwaway databases on. */
   databaseUrl: string;
   /** Where the JSON results go. */
@@ -43,6 +45,7 @@ export const DEFAULT_FLAGS: BenchFlags = {
   large: false,
   batchSize: null,
   profile: false,
+  countQueries: false,
   databaseUrl: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test",
   out: "results.json",
 };
@@ -75,6 +78,7 @@ export function parseArgs(argv: string[]): { names: string[]; flags: BenchFlags;
     const [key, inline] = arg.slice(2).split("=", 2) as [string, string | undefined];
     if (key === "large") flags.large = true;
     else if (key === "profile") flags.profile = true;
+    else if (key === "count-queries") flags.countQueries = true;
     else if (key === "list") list = true;
     else if (key === "database-url" || key === "out") {
       const value = inline ?? argv[++i];

@@ -1,12 +1,13 @@
 import { mkdirSync, rmSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { BENCH_ROOT } from "./bench-paths.js";
 
-const DATA = fileURLToPath(new URL("../../.data/", import.meta.url));
+const DATA = join(BENCH_ROOT, ".data");
 
 /** A fresh SQLite file path under `bench/.data/`, and a way to remove it with its WAL files. */
 export function tempSqliteFile(label: string): { file: string; remove(): void } {
   mkdirSync(DATA, { recursive: true });
-  const file = `${DATA}${label}-${process.pid}-${Date.now()}.db`;
+  const file = `${DATA}/${label}-${process.pid}-${Date.now()}.db`;
   return {
     file,
     remove: () => {
