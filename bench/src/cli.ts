@@ -39,16 +39,26 @@ for (const benchmark of chosen) {
 console.log(resultsTable(results));
 console.log(`\n${chosen.length} benchmarks in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 
-// A partial run replaces its own rows and keeps the others, so the file always holds the latest of each.
+// A run replaces the rows of the benchmarks it ran and keeps the others (the large ones a default run
+// skips), in suite order, so the file always holds the latest figure of each benchmark.
 const out = resolve(BENCH_ROOT, flags.out);
-const previous: BenchResult[] =
-  names.length > 0 && existsSync(out) ? (JSON.parse(readFileSync(out, "utf8")) as BenchResult[]) : [];
-const fresh = new Set(results.map((r) => r.name));
-const merged = [...previous.filter((r) => !fresh.has(r.name)), ...results];
+const previous: BenchResult[] = existsSync(out)
+  ? (JSON.parse(readFileSync(out, "utf8")) as BenchResult[])
+  : [];
+const order = BENCHMARKS.map((b) => b.name);
+const benchmarkOf = (r: BenchResult) => r.name.split(" ")[0]!;
+const ran = new Set(chosen.map((b) => b.name));
+const merged = [
+  ...previous.filter((r) => order.includes(benchmarkOf(r)) && !ran.has(benchmarkOf(r))),
+  ...results,
+]
+  .map((r, i) => ({ r, i }))
+  .sort((a, b) => order.indexOf(benchmarkOf(a.r)) - order.indexOf(benchmarkOf(b.r)) || a.i - b.i)
+  .map(({ r }) => r);
 writeFileSync(out, `${JSON.stringify(merged, null, 2)}\n`);
 writeFileSync(
   out.replace(/\.json$/, ".md"),
-  `Measured on ${machineLine(machine)}.\n\n${resultsTable(merged)}\n`,
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine(machine)}.\n\n${resultsTable(merged)}\n`,
 );
 console.log(`wrote ${out}`);
 
