@@ -19,6 +19,34 @@ const machine = await describeMachine(flags.databaseUrl);
 console.log(`cadenza bench on ${machineLine(machine)}`);
 console.log(`running: ${chosen.map((b) => b.name).join(", ")}\n`);
 
+/**
+ * Writes `results.json` and `results.md`: the rows of the benchmarks this run measured replace
+ * theirs, the others (the large ones a default run skips) stay, in suite order. Called after every
+ * benchmark, so a run that dies keeps what it measured.
+ */
+function saveResults(results: BenchResult[]): string {
+  const out = resolve(BENCH_ROOT, flags.out);
+  const previous: BenchResult[] = existsSync(out)
+    ? (JSON.parse(readFileSync(out, "utf8")) as BenchResult[])
+    : [];
+  const order = BENCHMARKS.map((b) => b.name);
+  const benchmarkOf = (r: BenchResult) => r.name.split(" ")[0]!;
+  const ran = new Set(results.map(benchmarkOf));
+  const merged = [
+    ...previous.filter((r) => order.includes(benchmarkOf(r)) && !ran.has(benchmarkOf(r))),
+    ...results,
+  ]
+    .map((r, i) => ({ r, i }))
+    .sort((x, y) => order.indexOf(benchmarkOf(x.r)) - order.indexOf(benchmarkOf(y.r)) || x.i - y.i)
+    .map(({ r }) => r);
+  writeFileSync(out, `${JSON.stringify(merged, null, 2)}\n`);
+  writeFileSync(
+    out.replace(/\.json$/, ".md"),
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine(machine)}.\n\n${resultsTable(merged)}\n`,
+  );
+  return out;
+}
+
 const results: BenchResult[] = [];
 const started = performance.now();
 for (const benchmark of chosen) {
@@ -33,33 +61,12 @@ for (const benchmark of chosen) {
   }
   const at = new Date().toISOString();
   for (const r of produced) results.push({ ...r, measured_at: at });
+  saveResults(results);
   console.log(`  done in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 }
 
 console.log(resultsTable(results));
+console.log(`wrote ${saveResults(results)}`);
 console.log(`\n${chosen.length} benchmarks in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-
-// A run replaces the rows of the benchmarks it ran and keeps the others (the large ones a default run
-// skips), in suite order, so the file always holds the latest figure of each benchmark.
-const out = resolve(BENCH_ROOT, flags.out);
-const previous: BenchResult[] = existsSync(out)
-  ? (JSON.parse(readFileSync(out, "utf8")) as BenchResult[])
-  : [];
-const order = BENCHMARKS.map((b) => b.name);
-const benchmarkOf = (r: BenchResult) => r.name.split(" ")[0]!;
-const ran = new Set(chosen.map((b) => b.name));
-const merged = [
-  ...previous.filter((r) => order.includes(benchmarkOf(r)) && !ran.has(benchmarkOf(r))),
-  ...results,
-]
-  .map((r, i) => ({ r, i }))
-  .sort((a, b) => order.indexOf(benchmarkOf(a.r)) - order.indexOf(benchmarkOf(b.r)) || a.i - b.i)
-  .map(({ r }) => r);
-writeFileSync(out, `${JSON.stringify(merged, null, 2)}\n`);
-writeFileSync(
-  out.replace(/\.json$/, ".md"),
-  `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine(machine)}.\n\n${resultsTable(merged)}\n`,
-);
-console.log(`wrote ${out}`);
 
 if (results.some((r) => r.error)) process.exitCode = 1;

@@ -58,7 +58,9 @@ export function startChild(name: string, params: unknown, options: ChildOptions 
     resolveDone = res;
     reject = rej;
   });
+  // Whoever awaits them sees the rejection; unawaited, a child's failure must not end the whole run.
   ready.catch(() => {});
+  done.catch(() => {});
   child.on("message", (message: ChildMessage) => {
     if (message.type === "ready") resolveReady(message.info);
     else if (message.type === "done") resolveDone(message);
