@@ -1,7 +1,12 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", testing: "src/testing/index.ts", runtime: "runtime/index.ts" },
+  entry: {
+    index: "src/index.ts",
+    testing: "src/testing/index.ts",
+    conformance: "src/testing/conformance.ts",
+    runtime: "runtime/index.ts",
+  },
   format: ["esm", "cjs"],
   dts: true,
   clean: true,

@@ -1,5 +1,11 @@
 import { createAnalyticsApi } from "./analytics/analytics-api.js";
-import { enroll, previewAudience, upsertProspects } from "./audience/audience-operations.js";
+import {
+  enroll,
+  enrollSavedAudience,
+  previewAudience,
+  saveAudience,
+  upsertProspects,
+} from "./audience/audience-operations.js";
 import { importProspectsCsv } from "./audience/csv-import.js";
 import { prospectFilterSchema } from "./audience/prospect-schema.js";
 import {
@@ -174,6 +180,17 @@ export function createCadenza(options: CadenzaOptions) {
         opts?: Parameters<typeof previewAudience>[3],
       ) => previewAudience(ctx, campaignId, filter, opts),
       enroll: (campaignId: string, input: Parameters<typeof enroll>[2]) => enroll(ctx, campaignId, input),
+      /** Saves a named filter (the audit's saved audiences). */
+      save: (input: Parameters<typeof saveAudience>[1]) => saveAudience(ctx, input),
+      get: (id: string) => ctx.store.getAudience(id),
+      list: () => ctx.store.listAudiences(),
+      delete: (id: string) => ctx.store.deleteAudience(id),
+      /** Enrolls a saved audience's current matches; those already enrolled are skipped. */
+      enrollSaved: (
+        campaignId: string,
+        audienceId: string,
+        opts?: Parameters<typeof enrollSavedAudience>[3],
+      ) => enrollSavedAudience(ctx, campaignId, audienceId, opts),
     },
     leads: {
       get: (id: string) => ctx.store.getLead(id),

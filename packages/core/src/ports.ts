@@ -166,6 +166,16 @@ export type EnrollSkipReason =
   | "archived"
   | "not_found";
 
+/** A named filter and rules, re-applied later to enroll new matches (the audit's saved filters). */
+export interface SavedAudience {
+  id: string;
+  name: string;
+  filter: ProspectFilter;
+  rules: EnrollmentRules;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 export interface AudiencePreviewRequest {
   campaignId: string;
   filter: ProspectFilter;
@@ -482,6 +492,13 @@ export interface Store {
   /** Enrolls matching prospects as leads, set-based; duplicates and suppressed addresses are skipped. */
   enrollProspects(request: EnrollRequest): Promise<EnrollResult>;
 
+  /** Inserts or replaces a saved audience by id. */
+  saveAudience(audience: SavedAudience): Promise<SavedAudience>;
+  getAudience(id: string): Promise<SavedAudience | null>;
+  /** Saved audiences by name. */
+  listAudiences(): Promise<SavedAudience[]>;
+  deleteAudience(id: string): Promise<void>;
+
   // Leads ----------------------------------------------------------------------------------
   getLead(id: string): Promise<Lead | null>;
   /** The lead of a prospect in a campaign. */
@@ -509,6 +526,12 @@ export interface Store {
   completeSends(outcomes: SendOutcomeWrite[]): Promise<CompleteSendsResult>;
   /** Gives claimed leads back without sending. */
   releaseLeads(releases: LeadRelease[], now: Date): Promise<void>;
+  /**
+   * Sends left `sending` by a worker that died after its lead stopped being active (a reply or pause
+   * arrived mid-send), whose lease has run out: marks them `unknown`, records the step on the lead and
+   * clears its lease. Returns them. (Sends of leads still active are recovered by the next claim.)
+   */
+  recoverAbandonedSends(now: Date, limit: number): Promise<EmailRecord[]>;
   /** Quota used for a key on a day. */
   getQuotaUsage(key: string, day: string): Promise<number>;
 

@@ -1,4 +1,4 @@
-import { runStoreConformanceSuite } from "@cadenza/core/testing";
+import { runStoreConformanceSuite } from "@cadenza/core/testing/conformance";
 import type { SqlStore } from "@cadenza/sql";
 import { postgresStore } from "./postgres-store.js";
 import {

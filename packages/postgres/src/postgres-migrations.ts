@@ -236,6 +236,20 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
 )`,
     ],
   },
+  {
+    id: 2,
+    name: "0002_saved_audiences",
+    statements: [
+      `CREATE TABLE saved_audiences (
+  id UUID PRIMARY KEY,
+  name TEXT NOT NULL,
+  filter JSONB NOT NULL,
+  rules JSONB NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT NOW(),
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT NOW()
+)`,
+    ],
+  },
 ];
 
 /** The table migrations are recorded in. */

@@ -30,10 +30,13 @@ if (await postgresReachable()) {
       const stores = Array.from({ length: 4 }, () => postgresStore(TEST_DATABASE_URL, { schema: name }));
       const results = await Promise.all(stores.map((s) => s.migrate()));
       expect(results.filter((r) => r.applied.length > 0)).toHaveLength(1);
-      expect(results.every((r) => r.version === 1)).toBe(true);
+      expect(results.every((r) => r.version === 2)).toBe(true);
       const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL });
       const { rows } = await pool.query(`SELECT id, name FROM ${quoteIdent(name)}.cadenza_migrations`);
-      expect(rows).toEqual([{ id: 1, name: "0001_initial" }]);
+      expect(rows).toEqual([
+        { id: 1, name: "0001_initial" },
+        { id: 2, name: "0002_saved_audiences" },
+      ]);
       await pool.end();
       for (const s of stores) await s.close();
     });
@@ -47,7 +50,7 @@ if (await postgresReachable()) {
       const { rows } = await pool.query("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = $1", [
         name,
       ]);
-      expect(rows[0].n).toBe(13); // 12 tables and cadenza_migrations
+      expect(rows[0].n).toBe(14); // 13 tables and cadenza_migrations
       await pool.end();
       expect(await store.audit()).toEqual([]);
       await store.close();

@@ -12,6 +12,12 @@ export interface PostgresStoreOptions {
   migrate?: boolean;
   /** Pool size when the store opens its own pool from a connection string (default 10). */
   maxConnections?: number;
+  /**
+   * Told when an idle connection of the store's own pool breaks (the server restarted or dropped
+   * it). The pool discards that connection and the next query opens a new one, so nothing is lost;
+   * without a listener, `pg` would crash the process. Default: a warning on stderr.
+   */
+  onIdleConnectionError?: (error: Error) => void;
 }
 
 /**
@@ -29,10 +35,22 @@ export interface PostgresStoreOptions {
 export function postgresStore(pool: PgPoolLike | string, options: PostgresStoreOptions = {}): SqlStore {
   const schema = options.schema ?? "cadenza";
   const owned = typeof pool === "string";
-  const connections: PgPoolLike = owned
-    ? new pg.Pool({ connectionString: pool, max: options.maxConnections ?? 10 })
-    : // Kysely ends the pool it was given on destroy; a host's pool is theirs to end.
-      { connect: () => pool.connect(), end: async () => undefined };
+  let connections: PgPoolLike;
+  if (owned) {
+    const ownPool = new pg.Pool({ connectionString: pool, max: options.maxConnections ?? 10 });
+    ownPool.on(
+      "error",
+      options.onIdleConnectionError ??
+        ((error: Error) =>
+          console.warn(
+            `[cadenza] an idle Postgres connection broke (${error.message}); it will be replaced`,
+          )),
+    );
+    connections = ownPool;
+  } else {
+    // Kysely ends the pool it was given on destroy; a host's pool is theirs to end (and to watch).
+    connections = { connect: () => pool.connect(), end: async () => undefined };
+  }
   const kysely = new Kysely<CadenzaDatabase>({ dialect: new PostgresDialect({ pool: connections }) });
   return createSqlStore({
     db: kysely.withSchema(schema),

@@ -198,6 +198,16 @@ export interface SuppressionsTable {
   created_at: SqlTime;
 }
 
+/** Named filters, re-applied to enroll new matches. */
+export interface SavedAudiencesTable {
+  id: string;
+  name: string;
+  filter: SqlJson;
+  rules: SqlJson;
+  created_at: SqlTime;
+  updated_at: SqlTime;
+}
+
 /** The engine's event log, in (at, id) order. */
 export interface EventsTable {
   id: string;
@@ -252,6 +262,7 @@ export interface CadenzaDatabase {
   emails: EmailsTable;
   mailboxes: MailboxesTable;
   suppressions: SuppressionsTable;
+  saved_audiences: SavedAudiencesTable;
   events: EventsTable;
   step_variant_counters: StepVariantCountersTable;
   campaign_daily_counters: CampaignDailyCountersTable;

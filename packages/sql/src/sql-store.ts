@@ -26,9 +26,11 @@ import { listEvents } from "./operations/list-events.js";
 import { markEmail } from "./operations/mark-email.js";
 import { previewAudience } from "./operations/preview-audience.js";
 import { recordEngagements } from "./operations/record-engagements.js";
+import { recoverAbandonedSends } from "./operations/recover-abandoned-sends.js";
 import { releaseLeads } from "./operations/release-leads.js";
 import { saveInboundEmail } from "./operations/save-inbound-email.js";
 import { saveMailbox } from "./operations/save-mailbox.js";
+import { deleteAudience, getAudience, listAudiences, saveAudience } from "./operations/saved-audiences.js";
 import { suppress } from "./operations/suppress.js";
 import { updateCampaign } from "./operations/update-campaign.js";
 import { upsertProspects } from "./operations/upsert-prospects.js";
@@ -140,6 +142,11 @@ export function createSqlStore(config: SqlStoreConfig): SqlStore {
     previewAudience: (request) => run((c) => previewAudience(c, request)),
     enrollProspects: (request) => run((c) => enrollProspects(c, request)),
 
+    saveAudience: (audience) => run((c) => saveAudience(c, audience)),
+    getAudience: (id) => run((c) => getAudience(c, id)),
+    listAudiences: () => run((c) => listAudiences(c)),
+    deleteAudience: (id) => run((c) => deleteAudience(c, id)),
+
     getLead: (id) => run((c) => getLead(c, id)),
     findLead: (campaignId, prospectId) => run((c) => findLead(c, campaignId, prospectId)),
     listLeads: (campaignId, options) => run((c) => listLeads(c, campaignId, options)),
@@ -151,6 +158,7 @@ export function createSqlStore(config: SqlStoreConfig): SqlStore {
     beginSends: (emails, now) => run((c) => beginSends(c, emails, now)),
     completeSends: (outcomes) => run((c) => completeSends(c, outcomes)),
     releaseLeads: (releases, now) => run((c) => releaseLeads(c, releases, now)),
+    recoverAbandonedSends: (now, limit) => run((c) => recoverAbandonedSends(c, now, limit)),
     getQuotaUsage: (key, day) => run((c) => getQuotaUsage(c, key, day)),
 
     getEmail: (id) => run((c) => getEmail(c, id)),

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runStoreConformanceSuite } from "@cadenza/core/testing";
+import { runStoreConformanceSuite } from "@cadenza/core/testing/conformance";
 import type { SqlStore } from "@cadenza/sql";
 import { sqliteStore } from "./sqlite-store.js";
 

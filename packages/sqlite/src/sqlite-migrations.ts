@@ -241,6 +241,20 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
 ) STRICT`,
     ],
   },
+  {
+    id: 2,
+    name: "0002_saved_audiences",
+    statements: [
+      `CREATE TABLE saved_audiences (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  filter TEXT NOT NULL CHECK (json_valid(filter)),
+  rules TEXT NOT NULL CHECK (json_valid(rules)),
+  created_at TEXT NOT NULL DEFAULT ${NOW},
+  updated_at TEXT NOT NULL DEFAULT ${NOW}
+) STRICT`,
+    ],
+  },
 ];
 
 /** The table migrations are recorded in. */

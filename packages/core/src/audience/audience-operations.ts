@@ -8,6 +8,7 @@ import type {
   EnrollmentRules,
   EnrollResult,
   ProspectUpsert,
+  SavedAudience,
   UpsertedProspect,
 } from "../ports.js";
 import { nextSendTime, windowFor } from "../schedule/index.js";
@@ -126,4 +127,48 @@ export async function enroll(
     now,
     newId: () => ctx.ids.id(),
   });
+}
+
+export const savedAudienceInputSchema = z
+  .object({
+    id: z.string().min(1).optional(),
+    name: z.string().trim().min(1, "Name is required").max(200),
+    filter: prospectFilterSchema,
+    rules: enrollmentRulesSchema.default({}),
+  })
+  .strict();
+export type SavedAudienceInput = z.input<typeof savedAudienceInputSchema>;
+
+/** Saves (or, with an `id`, replaces) a named filter to re-apply later. */
+export async function saveAudience(ctx: EngineContext, input: SavedAudienceInput): Promise<SavedAudience> {
+  const parsed = parseInput(savedAudienceInputSchema, input);
+  const now = ctx.clock.now();
+  const existing = parsed.id ? await ctx.store.getAudience(parsed.id) : null;
+  return ctx.store.saveAudience({
+    id: existing?.id ?? ctx.ids.id(),
+    name: parsed.name,
+    filter: parsed.filter,
+    rules: parsed.rules,
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+  });
+}
+
+/**
+ * Enrolls the current matches of a saved audience. Prospects already in the campaign are skipped, so
+ * re-applying it later adds only the new matches.
+ */
+export async function enrollSavedAudience(
+  ctx: EngineContext,
+  campaignId: string,
+  audienceId: string,
+  options: Omit<EnrollInput, "filter" | "prospectIds" | "rules"> = {},
+): Promise<EnrollResult> {
+  const audience = await ctx.store.getAudience(audienceId);
+  if (!audience)
+    throw new CadenzaError("NOT_FOUND", {
+      message: `Saved audience ${audienceId} does not exist`,
+      details: { audienceId },
+    });
+  return enroll(ctx, campaignId, { ...options, filter: audience.filter, rules: audience.rules });
 }

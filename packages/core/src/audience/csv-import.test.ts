@@ -1,18 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { createCadenza } from "../cadenza.js";
-import { FakeClock, memoryStore, recordingTransport, seededRandom, sequentialIds } from "../testing/index.js";
+import { type memoryStore, testCadenza } from "../testing/index.js";
 
 function engine() {
-  const store = memoryStore();
-  const cadenza = createCadenza({
-    store,
-    transport: recordingTransport(),
-    clock: new FakeClock("2026-01-05T10:00:00Z"),
-    random: seededRandom(1),
-    ids: sequentialIds(1),
-    sender: { name: "Ana", email: "ana@sender.test" },
-  });
-  return { cadenza, store };
+  const { cadenza, store } = testCadenza();
+  return { cadenza, store: store as ReturnType<typeof memoryStore> };
 }
 
 describe("CSV import", () => {
@@ -111,5 +102,38 @@ describe("CSV import", () => {
     expect(progress.at(-1)).toBe(10_000);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     expect(result.enrolled).toMatchObject({ added: 9_990, skipped: 0 });
+  });
+});
+
+describe("saved audiences", () => {
+  it("re-apply a named filter later, enrolling only the new matches", async () => {
+    const { cadenza } = engine();
+    const campaign = await cadenza.campaigns.create({
+      name: "Saved",
+      steps: [{ stepNumber: 1, variantA: { subject: "Hi", body: "Hello" } }],
+    });
+    await cadenza.prospects.upsert([
+      { email: "a@example.com", tier: "hot" },
+      { email: "b@example.com", tier: "cold" },
+    ]);
+    const audience = await cadenza.audience.save({ name: "Hot ones", filter: { tier: "hot" } });
+    expect(await cadenza.audience.enrollSaved(campaign.id, audience.id)).toMatchObject({
+      added: 1,
+      skipped: 0,
+    });
+    await cadenza.prospects.upsert([{ email: "c@example.com", tier: "hot" }]);
+    expect(await cadenza.audience.enrollSaved(campaign.id, audience.id)).toMatchObject({
+      added: 1,
+      skipped: 1,
+      reasons: { already_enrolled: 1 },
+    });
+    expect((await cadenza.audience.list()).map((a) => a.name)).toEqual(["Hot ones"]);
+    await expect(cadenza.audience.save({ name: "", filter: {} })).rejects.toMatchObject({
+      code: "VALIDATION",
+      issues: [expect.objectContaining({ path: ["name"] })],
+    });
+    await expect(cadenza.audience.enrollSaved(campaign.id, "missing")).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 });

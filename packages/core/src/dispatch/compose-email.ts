@@ -16,6 +16,8 @@ export interface ComposedEmail {
   record: NewEmail;
   /** Why generated content was not used, when the step asked for it. */
   generationFallback: string | null;
+  /** The generated subject and body (before personalization), kept so a retry sends the same text. */
+  generatedContent: VariantContent | null;
 }
 
 /** Why an email could not be composed; the lead is paused with this reason. */
@@ -38,6 +40,8 @@ export interface ComposeInput {
   counterDay: string;
   /** Send to this address instead of the prospect (test sends). */
   overrideTo?: string;
+  /** Failed attempts at this step so far: a retry reuses content generated for an earlier attempt. */
+  attempts?: number;
 }
 
 function domainOf(email: string): string {
@@ -68,7 +72,11 @@ export async function composeEmail(
   let generated = false;
   let generationFallback: string | null = null;
   if (step.useAiGeneration) {
-    const result = await generateContent(ctx, { campaign, step, variant: picked.variant, prospect });
+    const earlier =
+      (input.attempts ?? 0) > 0 ? await earlierGeneration(ctx, input.leadId, step.stepNumber) : null;
+    const result = earlier
+      ? ({ ok: true, content: earlier } as const)
+      : await generateContent(ctx, { campaign, step, variant: picked.variant, prospect });
     if (result.ok) {
       content = result.content;
       generated = true;
@@ -153,7 +161,25 @@ export async function composeEmail(
     leaseToken: input.leaseToken,
     counterDay: input.counterDay,
   };
-  return { message, record, generationFallback };
+  return { message, record, generationFallback, generatedContent: generated ? content : null };
+}
+
+/** Content generated for an earlier, failed attempt at this step (kept in its failure event). */
+async function earlierGeneration(
+  ctx: EngineContext,
+  leadId: string,
+  stepNumber: number,
+): Promise<VariantContent | null> {
+  const events = await ctx.store.listEvents({
+    leadId,
+    kinds: ["send_failed", "mailbox_flagged"],
+    limit: 1000,
+  });
+  for (const event of events.reverse()) {
+    const generated = event.data.generated as VariantContent | null | undefined;
+    if (event.data.stepNumber === stepNumber && generated) return generated;
+  }
+  return null;
 }
 
 export function isComposeFailure(value: ComposedEmail | ComposeFailure): value is ComposeFailure {

@@ -152,6 +152,7 @@ async function sendBatch(
       mailbox,
       thread: threads.get(c.lead.id) ?? [],
       counterDay: day,
+      attempts: c.lead.attempts,
     });
     if (isComposeFailure(email)) {
       pause(c, { reason: email.reason, missing: email.missing, stepNumber: step.stepNumber });
@@ -224,6 +225,7 @@ async function sendBatch(
           counterDay: day,
           mailboxId: x.email.record.mailboxId,
           at: sentAt,
+          generatedContent: x.email.generatedContent,
         },
         result,
       );

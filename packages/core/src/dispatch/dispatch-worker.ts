@@ -4,7 +4,8 @@ import { resumeLead } from "../lead/lead-operations.js";
 import { addReports, type DispatchReport, dispatchCampaign, emptyReport } from "./dispatch-campaign.js";
 
 /**
- * One dispatch tick: resume leads whose pause ran out, then dispatch every active campaign once.
+ * One dispatch tick: resume leads whose pause ran out, recover sends abandoned by dead workers, then
+ * dispatch every active campaign once.
  * Safe to run from several engines at once: claims, quotas and fences live in the store.
  */
 export async function dispatchTick(ctx: EngineContext, signal?: AbortSignal): Promise<DispatchReport> {
@@ -14,6 +15,21 @@ export async function dispatchTick(ctx: EngineContext, signal?: AbortSignal): Pr
     await resumeLead(ctx, lead.id).catch((error) =>
       ctx.reportError(coerceError(error), `resuming lead ${lead.id}`),
     );
+  }
+  const abandoned = await ctx.store.recoverAbandonedSends(now, ctx.dispatch.batchSize);
+  if (abandoned.length > 0) {
+    const events = abandoned.map((email) => ({
+      id: ctx.ids.id(),
+      kind: "outcome_unknown" as const,
+      campaignId: email.campaignId,
+      leadId: email.leadId,
+      emailId: email.id,
+      at: now,
+      data: { stepNumber: email.stepNumber, abandoned: true },
+    }));
+    await ctx.store.appendEvents(events);
+    await ctx.hooks.emit(events);
+    report.unknown += abandoned.length;
   }
   ctx.mailboxCache.clear();
   for (const mailbox of await ctx.store.listMailboxes()) ctx.mailboxCache.set(mailbox.id, mailbox);

@@ -1,29 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { type CadenzaOptions, createCadenza } from "../cadenza.js";
 import type { CampaignInput } from "../campaign/campaign-schema.js";
 import type { CadenzaEvent } from "../events/event-hooks.js";
 import { SAMPLE_PROSPECT } from "../personalize/index.js";
-import type { OutboundMessage, SendResult, Store, Transport } from "../ports.js";
-import { FakeClock, memoryStore, recordingTransport, seededRandom, sequentialIds } from "../testing/index.js";
+import type { OutboundMessage, SendResult, Transport } from "../ports.js";
+import { FakeClock, memoryStore, type TestCadenzaOptions, testCadenza } from "../testing/index.js";
 
 // Monday 5 January 2026, 10:00 UTC: inside the default 9–17 Mon–Fri window.
 const START = "2026-01-05T10:00:00Z";
 
-function engine(
-  overrides: Partial<CadenzaOptions> & { store?: Store; clock?: FakeClock; idPrefix?: number } = {},
-) {
-  const clock = overrides.clock ?? new FakeClock(START);
-  const transport = recordingTransport();
-  const cadenza = createCadenza({
-    store: overrides.store ?? memoryStore(),
-    transport,
-    clock,
-    random: seededRandom(3),
-    ids: sequentialIds(overrides.idPrefix ?? 1),
-    sender: { name: "Ana", email: "ana@sender.test" },
-    ...overrides,
-  });
-  return { cadenza, clock, transport: (overrides.transport as typeof transport | undefined) ?? transport };
+function engine(options: TestCadenzaOptions = {}) {
+  return testCadenza({ start: START, seed: 3, ...options });
 }
 
 const twoSteps: CampaignInput = {
@@ -211,6 +197,26 @@ describe("the dispatcher", () => {
     expect(transport.sent[0]?.subject.startsWith("[Test] About ")).toBe(true);
     expect(await cadenza.store.listEmails({ limit: 10, offset: 0 })).toEqual([]);
     expect((await cadenza.counters(campaign.id)).emailsSent).toBe(0);
+  });
+
+  it("points unsubscribe links at their own base URL when one is given", async () => {
+    const { cadenza } = engine({
+      tracking: {
+        baseUrl: "https://t.example.com/t",
+        unsubscribeBaseUrl: "https://example.com/api/unsubscribe/",
+        secrets: ["a-test-secret-that-is-long-enough-0123"],
+        unsubscribeMailto: "unsubscribe@example.com",
+      },
+    });
+    const campaign = await cadenza.campaigns.create({
+      ...twoSteps,
+      steps: [{ stepNumber: 1, variantA: { subject: "Hi", body: "Bye: {{unsubscribe_url}}" } }],
+    });
+    const preview = await cadenza.campaigns.preview(campaign.id, 1);
+    expect(preview.headers["List-Unsubscribe"]).toMatch(
+      /^<https:\/\/example\.com\/api\/unsubscribe\/[A-Za-z0-9_-]+>, <mailto:unsubscribe@example\.com\?subject=unsubscribe>$/,
+    );
+    expect(preview.text).toMatch(/Bye: https:\/\/example\.com\/api\/unsubscribe\/[A-Za-z0-9_-]+/);
   });
 
   it("refuses to save unknown variables and invalid MJML, naming where", async () => {

@@ -1,20 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { createCadenza } from "../cadenza.js";
-import { FakeClock, memoryStore, recordingTransport, seededRandom, sequentialIds } from "../testing/index.js";
+import { testCadenza } from "../testing/index.js";
 
 function engine() {
-  const clock = new FakeClock("2026-01-05T10:00:00Z");
-  const transport = recordingTransport();
-  const cadenza = createCadenza({
-    store: memoryStore(),
-    transport,
-    clock,
-    random: seededRandom(5),
-    ids: sequentialIds(1),
+  return testCadenza({
+    seed: 5,
     sender: { name: "Default", email: "default@sender.test" },
     dispatch: { transportRetryMs: 30 * 60_000 },
   });
-  return { cadenza, clock, transport };
 }
 
 async function campaignWith(

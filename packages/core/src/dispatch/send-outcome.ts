@@ -2,7 +2,7 @@ import { match } from "ts-pattern";
 import type { CounterDelta } from "../analytics/counters.js";
 import type { Prospect } from "../audience/prospect.js";
 import type { Campaign } from "../campaign/campaign.js";
-import type { VariantName } from "../campaign/campaign-schema.js";
+import type { VariantContent, VariantName } from "../campaign/campaign-schema.js";
 import type { EngineContext } from "../engine-context.js";
 import { type LeadState, softRetryDelayMs, transition } from "../lead/index.js";
 import type { Lead } from "../lead/lead.js";
@@ -23,6 +23,8 @@ export interface OutcomeInput {
   counterDay: string;
   mailboxId: string | null;
   at: Date;
+  /** Generated content the email carried; kept in a retry's event so the retry sends the same text. */
+  generatedContent?: VariantContent | null;
 }
 
 function advance(state: LeadState): LeadAdvance {
@@ -189,6 +191,8 @@ export function sendOutcome(
             type: "soft",
             attempt,
             retryAt: retryAt?.toISOString() ?? null,
+            stepNumber: input.stepNumber,
+            generated: input.generatedContent ?? null,
           },
         },
       };
@@ -228,6 +232,8 @@ export function sendOutcome(
               type: rejected.kind,
               mailboxId: input.mailboxId,
               retryAt: retryAt.toISOString(),
+              stepNumber: input.stepNumber,
+              generated: input.generatedContent ?? null,
             },
           },
         };

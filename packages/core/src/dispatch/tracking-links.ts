@@ -15,6 +15,11 @@ export interface TrackingOptions {
   baseUrl: string;
   /** HMAC secrets; the first signs, all verify (rotate by prepending a new one). */
   secrets: string[];
+  /**
+   * Where unsubscribe links point, when not at `<baseUrl>/unsubscribe`: the token is appended as the
+   * last path segment (e.g. `https://example.com/api/unsubscribe` → `…/api/unsubscribe/<token>`).
+   */
+  unsubscribeBaseUrl?: string | null;
   /** Optional `mailto:` address for List-Unsubscribe, next to the one-click HTTPS URL. */
   unsubscribeMailto?: string | null;
   /** When set, every email gets a footer with this postal address and the unsubscribe link. */
@@ -44,16 +49,22 @@ export interface TrackingLinks {
 export function createTrackingLinks(options: TrackingOptions): TrackingLinks {
   const signer = createTokenSigner(options.secrets);
   const urls = createTrackingUrls(options.baseUrl);
+  let unsubscribeUrl = urls.unsubscribe;
+  if (options.unsubscribeBaseUrl) {
+    createTrackingUrls(options.unsubscribeBaseUrl); // validates it like the tracking base
+    const base = options.unsubscribeBaseUrl.replace(/\/+$/, "");
+    unsubscribeUrl = (token) => `${base}/${token}`;
+  }
   return {
     signer,
     options,
     async linksFor(emailId) {
-      const unsubscribeUrl = urls.unsubscribe(await signer.sign({ kind: "unsubscribe", emailId }));
+      const url = unsubscribeUrl(await signer.sign({ kind: "unsubscribe", emailId }));
       const headers = listUnsubscribeHeaders({
-        url: unsubscribeUrl,
+        url,
         mailto: options.unsubscribeMailto ?? undefined,
       });
-      return { unsubscribeUrl, headers };
+      return { unsubscribeUrl: url, headers };
     },
     async decorate(emailId, content, flags) {
       let html = content.html;

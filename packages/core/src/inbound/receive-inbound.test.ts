@@ -1,19 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { createCadenza } from "../cadenza.js";
-import { FakeClock, memoryStore, recordingTransport, seededRandom, sequentialIds } from "../testing/index.js";
+import { memoryStore, testCadenza } from "../testing/index.js";
 
 async function sentCampaign() {
-  const clock = new FakeClock("2026-01-05T10:00:00Z");
-  const transport = recordingTransport();
   const store = memoryStore();
-  const cadenza = createCadenza({
-    store,
-    transport,
-    clock,
-    random: seededRandom(1),
-    ids: sequentialIds(1),
-    sender: { name: "Ana", email: "ana@sender.test" },
-  });
+  const { cadenza, clock, transport } = testCadenza({ store });
   const campaign = await cadenza.campaigns.create({
     name: "Inbound",
     steps: [

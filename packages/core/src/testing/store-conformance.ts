@@ -11,6 +11,7 @@ import {
   prospectsFixture,
 } from "./fixtures.js";
 import { sequentialIds } from "./seeded.js";
+import { simulateCampaign } from "./simulated-campaign.js";
 
 /** What a store factory hands the suite: a fresh, empty store, and how to clean up after it. */
 export interface StoreHandle {
@@ -290,6 +291,39 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
         });
         expect(enrolled.added).toBe(preview.enrollable);
         expect(enrolled.reasons).toEqual({ suppressed: 1, already_enrolled: 1, active_in_other_campaign: 1 });
+      });
+
+      it("saves, replaces, lists and deletes named audiences", async () => {
+        const hot = {
+          id: ids.id(),
+          name: "Hot in Lisbon",
+          filter: filter({ tier: "hot", search: "lisbon" }),
+          rules: { excludeContactedWithinDays: 30 },
+          createdAt: T0,
+          updatedAt: T0,
+        };
+        const any = {
+          id: ids.id(),
+          name: "Anyone",
+          filter: filter(),
+          rules: {},
+          createdAt: T0,
+          updatedAt: T0,
+        };
+        await store.saveAudience(hot);
+        await store.saveAudience(any);
+        expect(await store.getAudience(hot.id)).toEqual(hot);
+        await store.saveAudience({
+          ...hot,
+          name: "Hot anywhere",
+          filter: filter({ tier: "hot" }),
+          updatedAt: at(1),
+        });
+        expect((await store.listAudiences()).map((a) => a.name)).toEqual(["Anyone", "Hot anywhere"]);
+        expect((await store.getAudience(hot.id))?.filter).toEqual(filter({ tier: "hot" }));
+        await store.deleteAudience(any.id);
+        expect(await store.getAudience(any.id)).toBeNull();
+        expect(await store.listAudiences()).toHaveLength(1);
       });
 
       it("spreads new leads over mailboxes round robin", async () => {
@@ -751,6 +785,41 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
         });
       });
 
+      it("recovers a send abandoned by a dead worker after its lead replied: unknown, step recorded, lease cleared", async () => {
+        const { campaign, claimed } = await claimOne();
+        const email = newEmailFixture(ids, {
+          leadId: claimed.lead.id,
+          campaignId: campaign.id,
+          prospectId: claimed.prospect.id,
+          stepNumber: 1,
+          leaseToken: claimed.leaseToken,
+        });
+        await store.beginSends([email], at(1));
+        const lead = await store.getLead(claimed.lead.id);
+        await store.applyLeadChanges([
+          {
+            leadId: claimed.lead.id,
+            expectedVersion: lead!.version,
+            set: { status: "replied", nextEmailAt: null, hasReplied: true, repliedAt: at(2) },
+            counters: [],
+            event: eventFixture(ids, "replied", at(2)),
+          },
+        ]);
+        // The worker dies here: no completeSends. Its lease runs until at(11).
+        expect(await store.recoverAbandonedSends(at(5), 10)).toEqual([]);
+        const recovered = await store.recoverAbandonedSends(at(12), 10);
+        expect(recovered.map((e) => [e.id, e.status])).toEqual([[email.id, "unknown"]]);
+        expect(await store.recoverAbandonedSends(at(13), 10)).toEqual([]);
+        expect(await store.getLead(claimed.lead.id)).toMatchObject({
+          status: "replied",
+          currentStep: 1,
+          emailsSent: 1,
+          nextEmailAt: null,
+        });
+        expect((await store.getCounters(campaign.id)).steps[0]).toMatchObject({ sent: 1, unknown: 1 });
+        expect(await store.audit()).toEqual([]);
+      });
+
       it("completes the lead after its last step and counts it as completed", async () => {
         const { campaign, claimed } = await claimOne();
         const email = newEmailFixture(ids, {
@@ -948,6 +1017,12 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
         expect(await store.findLeadsToResume(at(99), 10)).toEqual([]);
         expect((await store.findLeadsToResume(at(100), 10)).map((l) => l.id)).toEqual([leadId]);
       });
+    });
+
+    describe("a simulated campaign", () => {
+      it("sends inside the window and the limit, stops on every signal, and keeps counters true", async () => {
+        await simulateCampaign(store);
+      }, 180_000);
     });
 
     describe("suppression, events and metrics", () => {

@@ -66,7 +66,7 @@ export function beginSends(tables: MemoryTables, emails: NewEmail[], now: Date):
   const deltas: CounterDelta[] = [];
   for (const e of emails) {
     const lead = tables.leads.get(e.leadId);
-    if (!lead || lead.leaseToken !== e.leaseToken) {
+    if (!lead || lead.leaseToken !== e.leaseToken || !leaseIsLive(lead, now)) {
       result.fenced.push(e.leadId);
       continue;
     }
@@ -142,10 +142,11 @@ export function completeSends(tables: MemoryTables, outcomes: SendOutcomeWrite[]
     lead.emailsSent = o.lead.emailsSent;
     lead.assignedVariant = o.lead.assignedVariant;
     lead.attempts = o.lead.attempts;
-    lead.lastError = o.lead.lastError;
+    // A lead whose status changed mid-send (a reply, a pause) keeps its status, next send and reason.
     if (from === "active") {
       lead.status = o.lead.status;
       lead.nextEmailAt = o.lead.nextEmailAt;
+      lead.lastError = o.lead.lastError;
     }
     lead.leaseToken = null;
     lead.leaseExpiresAt = null;
@@ -177,7 +178,10 @@ export function releaseLeads(tables: MemoryTables, releases: LeadRelease[], now:
     if (!lead || lead.leaseToken !== r.leaseToken) continue;
     lead.leaseToken = null;
     lead.leaseExpiresAt = null;
-    if (r.nextEmailAt && lead.status === "active") lead.nextEmailAt = r.nextEmailAt;
+    if (r.nextEmailAt && lead.status === "active") {
+      lead.nextEmailAt = r.nextEmailAt;
+      lead.version += 1;
+    }
     if (r.pause && lead.status === "active") {
       lead.status = "paused";
       lead.nextEmailAt = null;
@@ -260,4 +264,33 @@ export function recordEngagements(tables: MemoryTables, engagements: EngagementW
     });
     return { emailId: e.emailId, found: true, firstHuman, firstMachine };
   });
+}
+
+export function recoverAbandonedSends(tables: MemoryTables, now: Date, limit: number): EmailRow[] {
+  const recovered: EmailRow[] = [];
+  for (const email of tables.emails.values()) {
+    if (recovered.length >= limit) break;
+    if (
+      email.direction !== "outbound" ||
+      email.status !== "sending" ||
+      !email.leadId ||
+      email.stepNumber === null
+    )
+      continue;
+    const lead = tables.leads.get(email.leadId);
+    if (!lead || lead.status === "active" || lead.leaseToken !== email.leaseToken || leaseIsLive(lead, now))
+      continue;
+    email.status = "unknown";
+    const d = tables.sentDelta(email, "unknown", 1);
+    if (d) tables.applyCounters([d]);
+    lead.currentStep = Math.max(lead.currentStep, email.stepNumber);
+    lead.emailsSent += 1;
+    lead.lastEmailAt = email.createdAt;
+    lead.leaseToken = null;
+    lead.leaseExpiresAt = null;
+    lead.version += 1;
+    lead.updatedAt = now;
+    recovered.push(email);
+  }
+  return recovered.map((e) => clone(e));
 }

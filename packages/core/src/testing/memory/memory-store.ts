@@ -14,6 +14,7 @@ import {
   claimDueLeads,
   completeSends,
   recordEngagements,
+  recoverAbandonedSends,
   releaseLeads,
 } from "./memory-dispatch.js";
 import { clone, type EmailRow, type LeadRow, MemoryTables } from "./memory-tables.js";
@@ -166,6 +167,23 @@ export function memoryStore(): Store & { readonly tables: MemoryTables } {
       return enrollProspects(t, request);
     },
 
+    async saveAudience(audience) {
+      t.audiences.set(audience.id, clone(audience));
+      return clone(audience);
+    },
+    async getAudience(id) {
+      const a = t.audiences.get(id);
+      return a ? clone(a) : null;
+    },
+    async listAudiences() {
+      return [...t.audiences.values()]
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1))
+        .map(clone);
+    },
+    async deleteAudience(id) {
+      t.audiences.delete(id);
+    },
+
     async getLead(id) {
       const l = t.leads.get(id);
       return l ? plainLead(l) : null;
@@ -219,6 +237,9 @@ export function memoryStore(): Store & { readonly tables: MemoryTables } {
     },
     async releaseLeads(releases, now) {
       releaseLeads(t, releases, now);
+    },
+    async recoverAbandonedSends(now, limit) {
+      return recoverAbandonedSends(t, now, limit).map(plainEmail);
     },
     async getQuotaUsage(key, day) {
       return t.quotas.get(`${key}|${day}`) ?? 0;

@@ -12,7 +12,7 @@ import type { VariantName } from "../../campaign/campaign-schema.js";
 import type { EmailRecord } from "../../dispatch/email-record.js";
 import type { Mailbox } from "../../dispatch/mailbox-schema.js";
 import type { Lead, LeadStatus } from "../../lead/lead.js";
-import type { NewEvent, Suppression } from "../../ports.js";
+import type { NewEvent, SavedAudience, Suppression } from "../../ports.js";
 
 /** A lead plus the lease the store keeps on it. */
 export interface LeadRow extends Lead {
@@ -54,6 +54,7 @@ export class MemoryTables {
   /** `${key}|${day}` → used. */
   quotas = new Map<string, number>();
   events: NewEvent[] = [];
+  audiences = new Map<string, SavedAudience>();
 
   totalsOf(campaignId: string): CampaignTotals {
     let t = this.totals.get(campaignId);
