@@ -8,6 +8,7 @@ function benchRoot(): string {
   return fileURLToPath(dir);
 }
 
+/** Absolute path of the `bench/` folder. */
 export const BENCH_ROOT = benchRoot();
 
 /** The child entry next to this module: `child-entry.js` in the build, `child-entry.ts` in the sources. */

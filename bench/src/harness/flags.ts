@@ -32,6 +32,7 @@ export interface BenchFlags {
   out: string;
 }
 
+/** The sizes a run without flags uses. */
 export const DEFAULT_FLAGS: BenchFlags = {
   leads: 100_000,
   workers: 4,

@@ -18,6 +18,7 @@ export interface FixedClock extends Clock {
   set(at: Date): void;
 }
 
+/** A clock standing at `start` (the bench instant by default) until `set` moves it. */
 export function fixedClock(start: Date = BENCH_NOW): FixedClock {
   const real = systemClock();
   let at = start.getTime();
@@ -36,6 +37,7 @@ export interface InstantTransport extends Transport {
   readonly kept: OutboundMessage[];
 }
 
+/** A transport that accepts every message at once and keeps the first `keep` of them. */
 export function instantTransport(keep = 0): InstantTransport {
   let accepted = 0;
   const kept: OutboundMessage[] = [];
