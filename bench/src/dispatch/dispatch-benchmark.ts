@@ -1,0 +1,195 @@
+import { performance } from "node:perf_hooks";
+import { runChild, startChild } from "../harness/child-process.js";
+import type { BenchFlags } from "../harness/flags.js";
+import { printQueryCounts } from "../harness/query-counter.js";
+import { type BenchResult, compared, limited } from "../harness/result.js";
+import { tempSqliteFile } from "../harness/temp-files.js";
+import { expectEqual } from "../harness/validate.js";
+import { settleDatabase } from "../postgres/settle-database.js";
+import { createTempDatabase } from "../postgres/temp-database.js";
+import type { StoreLocation } from "../workload/store-location.js";
+import type { DispatchMeasure, SeedReport } from "./cadenza-cases.js";
+import type { VerifyReport } from "./cadenza-verify.js";
+import type { CeilingMeasure } from "./ceiling-email.js";
+import type { GraphileMeasure } from "./graphile-noop.js";
+
+const MB = 2 ** 20;
+/** The engine's default batch, which the ceilings use too when the run does not set one. */
+const ENGINE_BATCH = 100;
+
+/** Emails/s of single-engine Postgres dispatch measured earlier in this run, for the workers' reference. */
+let singlePostgres: number | null = null;
+
+/** Seeds, dispatches in one engine process, and verifies: the Cadenza side of a dispatch benchmark. */
+async function measureCadenza(
+  store: StoreLocation,
+  leads: number,
+  flags: BenchFlags,
+  settle: () => Promise<void>,
+) {
+  const seed = await runChild<SeedReport>("cadenza-seed", { store, leads }, { profile: false });
+  await settle();
+  const dispatch = await runChild<DispatchMeasure>(
+    "cadenza-dispatch",
+    { store, batchSize: flags.batchSize, countQueries: flags.countQueries },
+    flags,
+  );
+  expectEqual("emails sent", dispatch.result.sent, leads);
+  if (dispatch.result.queries)
+    printQueryCounts(`${store.kind} dispatch`, dispatch.result.queries, leads, "email");
+  expectEqual("errors the engine recovered from", dispatch.result.recovered.join("; "), "");
+  const verify = await runChild<VerifyReport>(
+    "cadenza-verify",
+    { store, campaignId: seed.result.campaignId, leads },
+    { profile: false },
+  );
+  return {
+    seed: seed.result,
+    dispatch: dispatch.result,
+    peakRssBytes: dispatch.peakRssBytes,
+    verify: verify.result,
+  };
+}
+
+function cadenzaDetails(m: Awaited<ReturnType<typeof measureCadenza>>, leads: number) {
+  return {
+    leads,
+    seconds: m.dispatch.seconds,
+    ticks: m.dispatch.report.ticks,
+    peak_rss_mb: m.peakRssBytes / MB,
+    seed_seconds: m.seed.seconds,
+    audit_seconds: m.verify.auditSeconds,
+    validated: m.verify.counts,
+  };
+}
+
+/** `dispatch-sqlite`: emails/s end to end on SQLite, against the better-sqlite3 ceiling loop. */
+export async function dispatchSqliteBenchmark(flags: BenchFlags): Promise<BenchResult[]> {
+  const ours = tempSqliteFile("dispatch");
+  const theirs = tempSqliteFile("ceiling");
+  try {
+    const m = await measureCadenza({ kind: "sqlite", file: ours.file }, flags.leads, flags, async () => {});
+    ours.remove();
+    const ceiling = await runChild<CeilingMeasure>(
+      "ceiling-sqlite",
+      { file: theirs.file, leads: flags.leads, batchSize: flags.batchSize ?? ENGINE_BATCH },
+      flags,
+    );
+    return [
+      compared(
+        "dispatch-sqlite",
+        m.dispatch.perSecond,
+        "emails/s",
+        { name: "SQL ceiling (better-sqlite3 loop)", value: ceiling.result.perSecond },
+        0.5,
+        cadenzaDetails(m, flags.leads),
+      ),
+      limited("dispatch-sqlite peak RSS", m.peakRssBytes / MB, "MB", null, { leads: flags.leads }),
+    ];
+  } finally {
+    ours.remove();
+    theirs.remove();
+  }
+}
+
+/**
+ * `dispatch-postgres`: emails/s end to end on Postgres, against graphile-worker draining as many
+ * no-op jobs and against the hand-written SQL ceiling, all in one database, each in its own schema.
+ */
+export async function dispatchPostgresBenchmark(flags: BenchFlags): Promise<BenchResult[]> {
+  const db = await createTempDatabase(flags.databaseUrl, "dispatch");
+  try {
+    const store: StoreLocation = { kind: "postgres", url: db.url, schema: "cadenza" };
+    const m = await measureCadenza(store, flags.leads, flags, () => settleDatabase(db.url));
+    singlePostgres = m.dispatch.perSecond;
+    const graphile = await runChild<GraphileMeasure>(
+      "graphile-noop",
+      { url: db.url, jobs: flags.leads },
+      flags,
+    );
+    const ceiling = await runChild<CeilingMeasure>(
+      "ceiling-postgres",
+      { url: db.url, leads: flags.leads, batchSize: flags.batchSize ?? ENGINE_BATCH },
+      flags,
+    );
+    const details = cadenzaDetails(m, flags.leads);
+    return [
+      compared(
+        "dispatch-postgres",
+        m.dispatch.perSecond,
+        "emails/s",
+        { name: "graphile-worker 0.17.3 no-op jobs/s", value: graphile.result.perSecond },
+        1.0,
+        { ...details, reference_seconds: graphile.result.seconds },
+      ),
+      compared(
+        "dispatch-postgres vs ceiling",
+        m.dispatch.perSecond,
+        "emails/s",
+        { name: "SQL ceiling (pg loop, SKIP LOCKED)", value: ceiling.result.perSecond },
+        0.7,
+        {
+          leads: flags.leads,
+          reference_seconds: ceiling.result.seconds,
+          reference_batches: ceiling.result.batches,
+        },
+      ),
+      limited("dispatch-postgres peak RSS", m.peakRssBytes / MB, "MB", null, { leads: flags.leads }),
+    ];
+  } finally {
+    await db.drop();
+  }
+}
+
+/** `dispatch-postgres-workers`: aggregate emails/s of several engines, each in its own process and pool. */
+export async function dispatchPostgresWorkersBenchmark(flags: BenchFlags): Promise<BenchResult[]> {
+  const db = await createTempDatabase(flags.databaseUrl, "workers");
+  const store: StoreLocation = { kind: "postgres", url: db.url, schema: "cadenza" };
+  const workers = Array.from({ length: flags.workers }, () => null);
+  try {
+    const seed = await runChild<SeedReport>(
+      "cadenza-seed",
+      { store, leads: flags.leads },
+      { profile: false },
+    );
+    await settleDatabase(db.url);
+    const children = workers.map(() =>
+      startChild("cadenza-dispatch", { store, batchSize: flags.batchSize }, flags),
+    );
+    await Promise.all(children.map((c) => c.ready));
+    const started = performance.now();
+    for (const child of children) child.go();
+    const outcomes = await Promise.all(children.map((c) => c.done));
+    const seconds = (performance.now() - started) / 1000;
+    const measures = outcomes.map((o) => o.result as DispatchMeasure);
+    const sent = measures.reduce((sum, m) => sum + m.sent, 0);
+    expectEqual("emails sent by all workers", sent, flags.leads);
+    expectEqual("errors the engines recovered from", measures.flatMap((m) => m.recovered).join("; "), "");
+    const verify = await runChild<VerifyReport>(
+      "cadenza-verify",
+      { store, campaignId: seed.result.campaignId, leads: flags.leads },
+      { profile: false },
+    );
+    return [
+      compared(
+        `dispatch-postgres-workers`,
+        flags.leads / seconds,
+        "emails/s",
+        singlePostgres === null
+          ? null
+          : { name: "dispatch-postgres, 1 worker (this run)", value: singlePostgres },
+        null,
+        {
+          workers: flags.workers,
+          leads: flags.leads,
+          seconds,
+          sent_per_worker: measures.map((m) => m.sent),
+          peak_rss_mb_per_worker: outcomes.map((o) => o.peakRssBytes / MB),
+          validated: verify.result.counts,
+        },
+      ),
+    ];
+  } finally {
+    await db.drop();
+  }
+}
