@@ -1,0 +1,84 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { ensurePostgresRunning, restartPostgres } from "../run/postgres-server.js";
+import { createScenarioEnvironment, FAST_DISPATCH } from "../run/scenario-environment.js";
+import { outcomeCounts, resultFromVerdict, type ScenarioResult } from "../run/scenario-result.js";
+import { seedCampaigns } from "../run/seed-campaigns.js";
+import { WorkerFleet, waitForDrain } from "../run/worker-fleet.js";
+import { NO_FAULTS } from "../sink/smtp-sink-faults.js";
+import { openStore } from "../stores/open-store.js";
+import { countActiveLeads } from "../stores/store-snapshot.js";
+
+/**
+ * Restarts the Postgres server while worker processes dispatch. Store calls fail with
+ * STORE_UNAVAILABLE during the restart; every worker loop must report it, keep running, reconnect and
+ * finish with the same guarantees.
+ *
+ * `pool: "store"` lets `postgresStore(url)` open its own pool instead of taking the host's.
+ */
+export async function runDatabaseRestart(
+  leads: number,
+  options: { restarts: number; pool: "host" | "store" },
+): Promise<ScenarioResult> {
+  const started = Date.now();
+  const name = options.pool === "store" ? "database-restart-store-pool" : "database-restart";
+  const env = await createScenarioEnvironment(name, "postgres", options.pool);
+  const sink = await env.startSink(NO_FAULTS);
+  let restarts = 0;
+  try {
+    const store = openStore(env.target);
+    const campaigns = await seedCampaigns(store, [{ leads, dailyLimit: 1_000_000, hardEvery: 40 }]);
+    await store.close();
+    const fleet = new WorkerFleet(
+      { store: env.target, smtpPort: sink.port, smtpSocketMs: 5000, dispatch: FAST_DISPATCH },
+      3,
+    );
+    fleet.start();
+    const total = await countActiveLeads(env.target);
+    // Restart once each time another share of the leads has moved on.
+    while (restarts < options.restarts) {
+      const active = await countActiveLeads(env.target).catch(() => total);
+      if (active === 0) break;
+      if (active <= total * (1 - (restarts + 1) / (options.restarts + 2))) {
+        await restartPostgres();
+        restarts++;
+      }
+      await sleep(200);
+    }
+    await waitForDrain(env.target, fleet, {
+      deadline: Date.now() + 600_000,
+      quietMs: 3 * FAST_DISPATCH.leaseMs! + 2000,
+    });
+    const running = fleet.allRunning();
+    await fleet.stop();
+
+    const verdict = await env.verify(campaigns);
+    const errors = fleet.errorsByCode();
+    const problems = fleet.log.crashes.map(
+      (c) => `worker-crashed: ${c.name} exited ${c.code ?? c.signal}: ${c.stderr.slice(-1500)}`,
+    );
+    if (!running) problems.push("workers-died: not every worker was still running at the end");
+    if (restarts > 0 && !errors.STORE_UNAVAILABLE)
+      problems.push("restart-unseen: no worker reported STORE_UNAVAILABLE during the restart");
+    const codes = Object.entries(errors)
+      .map(([code, n]) => `${code}:${n}`)
+      .join(" ");
+    const otherErrors = new Set(
+      fleet.log.reports.flatMap((r) =>
+        r.type === "error" && r.context === "tick" && r.code !== "STORE_UNAVAILABLE"
+          ? [`${r.code}: ${r.message}`]
+          : [],
+      ),
+    );
+    const dropped = Object.values(fleet.errorsByCode("pool connection")).reduce((a, b) => a + b, 0);
+    return resultFromVerdict(name, verdict, {
+      kills: 0,
+      started,
+      problems,
+      details: `${outcomeCounts(verdict)} restarts=${restarts} tick_errors=[${codes}] connections_ended=${dropped} crashes=${fleet.log.crashes.length}${[...otherErrors].map((e) => ` | ${e}`).join("")}`,
+    });
+  } finally {
+    await ensurePostgresRunning();
+    await sink.stop();
+    await env.dispose();
+  }
+}
