@@ -23,6 +23,8 @@ function exited(child: ChildProcess): Promise<number | null> {
 /** The SMTP sink process. */
 export interface SinkProcess {
   port: number;
+  /** Why the sink exited on its own (it never should), or null while it runs. */
+  crashed(): string | null;
   stop(): Promise<void>;
 }
 
@@ -38,9 +40,16 @@ export async function startSinkProcess(logFile: string, faults: SinkFaults): Pro
     lines.once("line", (line) => resolve((JSON.parse(line) as { port: number }).port));
     child.once("exit", (code) => reject(new Error(`The SMTP sink exited (${code}): ${stderr}`)));
   });
+  let crash: string | null = null;
+  let stopping = false;
+  child.once("exit", (code, signal) => {
+    if (!stopping) crash = `the SMTP sink exited (${code ?? signal}): ${stderr.slice(-500)}`;
+  });
   return {
     port,
+    crashed: () => crash,
     async stop() {
+      stopping = true;
       child.kill("SIGTERM");
       await exited(child);
     },

@@ -34,9 +34,17 @@ export class WorkerFleet {
     });
   }
 
-  /** SIGKILLs one worker at random and starts a fresh one in its place. */
+  /**
+   * SIGKILLs one worker at random — one that is sending (its last tick claimed leads) when there is
+   * one — and starts a fresh one in its place.
+   */
   async killOne(): Promise<void> {
-    const index = Math.floor(Math.random() * this.workers.length);
+    const busy = this.workers.flatMap((w, i) => {
+      const tick = this.tickAt.get(w.pid);
+      return tick !== undefined && this.busyAt.get(w.pid) === tick ? [i] : [];
+    });
+    const pool = busy.length > 0 ? busy : this.workers.map((_, i) => i);
+    const index = pool[Math.floor(Math.random() * pool.length)]!;
     await this.workers[index]!.kill();
     this.kills++;
     this.workers[index] = this.spawn(index);
@@ -84,13 +92,13 @@ export class WorkerFleet {
 export async function waitForDrain(
   target: WorkerConfig["store"],
   fleet: WorkerFleet,
-  options: { deadline: number; quietMs: number; pollMs?: number },
+  options: { deadline: number; quietMs: number; pollMs?: number; abort?: () => boolean },
 ): Promise<number> {
   let last = -1;
   let changedAt = Date.now();
   for (;;) {
     const active = await countActiveLeads(target).catch(() => last);
-    if (active === 0 || Date.now() > options.deadline) return active;
+    if (active === 0 || Date.now() > options.deadline || options.abort?.()) return active;
     if (active !== last) {
       last = active;
       changedAt = Date.now();

@@ -28,12 +28,17 @@ export async function runConcurrentWorkers(scale: number): Promise<ScenarioResul
       4,
     );
     fleet.start();
-    await waitForDrain(env.target, fleet, { deadline: Date.now() + 600_000, quietMs: 3000 });
+    await waitForDrain(env.target, fleet, {
+      abort: () => sink.crashed() !== null,
+      deadline: Date.now() + 600_000,
+      quietMs: 3000,
+    });
     await fleet.stop();
 
     const verdict = await env.verify(campaigns);
     const snapshot = await readSnapshot(env.target);
     const problems = fleet.log.crashes.map((c) => `worker-crashed: ${c.name} exited ${c.code ?? c.signal}`);
+    if (sink.crashed()) problems.push(`sink-crashed: ${sink.crashed()}`);
     for (const r of fleet.log.reports)
       if (r.type === "error" && problems.length < 20)
         problems.push(`worker-error: ${r.name} ${r.context}: ${r.code} ${r.message}`);

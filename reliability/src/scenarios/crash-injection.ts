@@ -5,7 +5,7 @@ import { seedCampaigns } from "../run/seed-campaigns.js";
 import { WorkerFleet, waitForDrain } from "../run/worker-fleet.js";
 import { NO_FAULTS } from "../sink/smtp-sink-faults.js";
 import { openStore } from "../stores/open-store.js";
-import { countActiveLeads } from "../stores/store-snapshot.js";
+import { countActiveLeads, countEmails } from "../stores/store-snapshot.js";
 
 /** Sizes of the crash scenario. */
 export interface CrashSize {
@@ -37,16 +37,18 @@ export async function runCrashInjection(
     const config = { store: env.target, smtpPort: sink.port, smtpSocketMs: 5000, dispatch };
     const fleet = new WorkerFleet(config, size.workers);
     fleet.start();
-    // Kills land at random moments spread over the run: the gap adapts to how much work is left.
-    const total = await countActiveLeads(env.target);
-    while (fleet.kills < size.kills) {
-      const active = await countActiveLeads(env.target);
-      if (active === 0) break;
-      const perKillShare = active / total / Math.max(1, size.kills - fleet.kills);
-      await sleep(200 + Math.random() * Math.min(4000, 600 + perKillShare * 20_000));
-      await fleet.killOne();
+    // Kills land at random moments spread over the whole run: the i-th once about i/(kills+1) of the
+    // sends are recorded, give or take a random share of the gap.
+    const expected = size.leads * 3;
+    while (fleet.kills < size.kills && !sink.crashed()) {
+      const progress = (await countEmails(env.target)) / expected;
+      if ((await countActiveLeads(env.target)) === 0) break;
+      const due = (fleet.kills + 0.5 + Math.random()) / (size.kills + 1);
+      if (progress >= due) await fleet.killOne();
+      else await sleep(50 + Math.random() * 150);
     }
     await waitForDrain(env.target, fleet, {
+      abort: () => sink.crashed() !== null,
       deadline: Date.now() + 600_000,
       quietMs: 3 * dispatch.leaseMs! + 2000,
     });
@@ -56,6 +58,7 @@ export async function runCrashInjection(
     const drain = new WorkerFleet(config, 1);
     drain.start();
     await waitForDrain(env.target, drain, {
+      abort: () => sink.crashed() !== null,
       deadline: Date.now() + 120_000,
       quietMs: 2 * dispatch.leaseMs! + 2000,
     });
@@ -66,6 +69,7 @@ export async function runCrashInjection(
     const problems = [...fleet.log.crashes, ...drain.log.crashes].map(
       (c) => `worker-crashed: ${c.name} exited ${c.code ?? c.signal}: ${c.stderr.slice(-300)}`,
     );
+    if (sink.crashed()) problems.push(`sink-crashed: ${sink.crashed()}`);
     if (verdict.unknown > bound)
       problems.push(`unknown-over-bound: ${verdict.unknown} > kills × batch size = ${bound}`);
     return resultFromVerdict(`crash-${kind}`, verdict, {

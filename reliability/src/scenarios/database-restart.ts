@@ -6,7 +6,7 @@ import { seedCampaigns } from "../run/seed-campaigns.js";
 import { WorkerFleet, waitForDrain } from "../run/worker-fleet.js";
 import { NO_FAULTS } from "../sink/smtp-sink-faults.js";
 import { openStore } from "../stores/open-store.js";
-import { countActiveLeads } from "../stores/store-snapshot.js";
+import { countActiveLeads, countEmails } from "../stores/store-snapshot.js";
 
 /**
  * Restarts the Postgres server while worker processes dispatch. Store calls fail with
@@ -33,18 +33,19 @@ export async function runDatabaseRestart(
       3,
     );
     fleet.start();
-    const total = await countActiveLeads(env.target);
-    // Restart once each time another share of the leads has moved on.
-    while (restarts < options.restarts) {
-      const active = await countActiveLeads(env.target).catch(() => total);
-      if (active === 0) break;
-      if (active <= total * (1 - (restarts + 1) / (options.restarts + 2))) {
+    // Restart once each time another share of the sends is recorded: at 1/(n+1), 2/(n+1), … of them.
+    const expected = leads * 3;
+    while (restarts < options.restarts && !sink.crashed()) {
+      if ((await countActiveLeads(env.target).catch(() => 1)) === 0) break;
+      const progress = (await countEmails(env.target).catch(() => 0)) / expected;
+      if (progress >= (restarts + 1) / (options.restarts + 1)) {
         await restartPostgres();
         restarts++;
       }
-      await sleep(200);
+      await sleep(100);
     }
     await waitForDrain(env.target, fleet, {
+      abort: () => sink.crashed() !== null,
       deadline: Date.now() + 600_000,
       quietMs: 3 * FAST_DISPATCH.leaseMs! + 2000,
     });
@@ -56,6 +57,7 @@ export async function runDatabaseRestart(
     const problems = fleet.log.crashes.map(
       (c) => `worker-crashed: ${c.name} exited ${c.code ?? c.signal}: ${c.stderr.slice(-1500)}`,
     );
+    if (sink.crashed()) problems.push(`sink-crashed: ${sink.crashed()}`);
     if (!running) problems.push("workers-died: not every worker was still running at the end");
     if (restarts > 0 && !errors.STORE_UNAVAILABLE)
       problems.push("restart-unseen: no worker reported STORE_UNAVAILABLE during the restart");

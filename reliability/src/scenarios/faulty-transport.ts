@@ -39,11 +39,16 @@ export async function runFaultyTransport(
     const smtpSocketMs = options.ackLoss ? 1500 : 4000;
     const fleet = new WorkerFleet({ store: env.target, smtpPort: sink.port, smtpSocketMs, dispatch }, 3);
     fleet.start();
-    await waitForDrain(env.target, fleet, { deadline: Date.now() + 600_000, quietMs: 8000 });
+    await waitForDrain(env.target, fleet, {
+      abort: () => sink.crashed() !== null,
+      deadline: Date.now() + 600_000,
+      quietMs: 8000,
+    });
     await fleet.stop();
 
     const verdict = await env.verify(campaigns);
     const problems = fleet.log.crashes.map((c) => `worker-crashed: ${c.name} exited ${c.code ?? c.signal}`);
+    if (sink.crashed()) problems.push(`sink-crashed: ${sink.crashed()}`);
     const sinkLog = readSinkLog(env.sinkLog);
     const busyTries = new Map<string, number>();
     for (const e of sinkLog) {

@@ -104,6 +104,9 @@ export async function startSmtpSink(options: {
       });
     },
   });
+  // A client killed mid-session resets its connection; smtp-server reports that as a server error event,
+  // which would end the process if nobody listened.
+  server.on("error", () => undefined);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   return {
     port: (server.server.address() as AddressInfo).port,

@@ -39,6 +39,7 @@ const EMAILS_SQL = `select lead_id, campaign_id, step_number, status, idempotenc
 const QUOTAS_SQL = "select key, day, used from send_quotas";
 const SUPPRESSED_SQL = "select email from suppressions";
 const ACTIVE_SQL = "select count(*) as n from campaign_leads where status = 'active'";
+const EMAILS_COUNT_SQL = "select count(*) as n from emails where direction = 'outbound'";
 
 type Row = Record<string, unknown>;
 
@@ -118,4 +119,9 @@ export function readSnapshot(target: StoreTarget): Promise<StoreSnapshot> {
 /** How many leads are still active (work left, or waiting for a retry). */
 export function countActiveLeads(target: StoreTarget): Promise<number> {
   return onTarget(target, async (query) => Number((await query(ACTIVE_SQL))[0]?.n ?? 0));
+}
+
+/** How many outbound email records there are (a run's progress). */
+export function countEmails(target: StoreTarget): Promise<number> {
+  return onTarget(target, async (query) => Number((await query(EMAILS_COUNT_SQL))[0]?.n ?? 0));
 }
