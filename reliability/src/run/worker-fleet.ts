@@ -70,6 +70,11 @@ export class WorkerFleet {
     });
   }
 
+  /** Whether any worker process is still alive. */
+  anyRunning(): boolean {
+    return this.workers.some((w) => w.isRunning());
+  }
+
   /** Whether every worker process is still alive. */
   allRunning(): boolean {
     return this.workers.every((w) => w.isRunning());
@@ -98,7 +103,8 @@ export async function waitForDrain(
   let changedAt = Date.now();
   for (;;) {
     const active = await countActiveLeads(target).catch(() => last);
-    if (active === 0 || Date.now() > options.deadline || options.abort?.()) return active;
+    if (active === 0 || Date.now() > options.deadline || options.abort?.() || !fleet.anyRunning())
+      return active;
     if (active !== last) {
       last = active;
       changedAt = Date.now();

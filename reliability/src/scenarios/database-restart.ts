@@ -8,6 +8,14 @@ import { NO_FAULTS } from "../sink/smtp-sink-faults.js";
 import { openStore } from "../stores/open-store.js";
 import { countActiveLeads, countEmails } from "../stores/store-snapshot.js";
 
+/** The lines of a crashed worker's stderr that say what killed it. */
+function crashCause(stderr: string): string {
+  const lines = stderr
+    .split("\n")
+    .filter((l) => /^\w*Error\b|^error:|Emitted 'error' event on/.test(l.trim()));
+  return lines.slice(0, 3).join(" / ") || stderr.slice(-200);
+}
+
 /**
  * Restarts the Postgres server while worker processes dispatch. Store calls fail with
  * STORE_UNAVAILABLE during the restart; every worker loop must report it, keep running, reconnect and
@@ -35,7 +43,7 @@ export async function runDatabaseRestart(
     fleet.start();
     // Restart once each time another share of the sends is recorded: at 1/(n+1), 2/(n+1), … of them.
     const expected = leads * 3;
-    while (restarts < options.restarts && !sink.crashed()) {
+    while (restarts < options.restarts && !sink.crashed() && fleet.anyRunning()) {
       if ((await countActiveLeads(env.target).catch(() => 1)) === 0) break;
       const progress = (await countEmails(env.target).catch(() => 0)) / expected;
       if (progress >= (restarts + 1) / (options.restarts + 1)) {
@@ -55,7 +63,7 @@ export async function runDatabaseRestart(
     const verdict = await env.verify(campaigns);
     const errors = fleet.errorsByCode();
     const problems = fleet.log.crashes.map(
-      (c) => `worker-crashed: ${c.name} exited ${c.code ?? c.signal}: ${c.stderr.slice(-1500)}`,
+      (c) => `worker-crashed: ${c.name} exited ${c.code ?? c.signal}: ${crashCause(c.stderr)}`,
     );
     if (sink.crashed()) problems.push(`sink-crashed: ${sink.crashed()}`);
     if (!running) problems.push("workers-died: not every worker was still running at the end");
