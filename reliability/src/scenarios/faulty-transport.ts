@@ -80,6 +80,14 @@ export async function runFaultyTransport(
     for (const r of fleet.log.reports)
       if (r.type === "error" && r.context === "tick")
         problems.push(`tick-error: ${r.name} ${r.code} ${r.message}`);
+    // A stalled attempt was never accepted; the engine may try the step again only if it learned so
+    // before the lease ran out (the SMTP timeout came first), never after another worker took over.
+    const stalledKeys = new Set(
+      sinkLog.flatMap((e) => (e.event === "refused" && e.how === "stall" && e.key ? [e.key] : [])),
+    );
+    const stalledThenAccepted = sinkLog.filter(
+      (e) => e.event === "accepted" && e.key && stalledKeys.has(e.key),
+    ).length;
     const ackLost = sinkLog.filter((e) => e.event === "accepted" && e.how === "ack-loss").length;
     const refusals = Object.entries(refusalsByKind(sinkLog))
       .map(([k, n]) => `${k}:${n}`)
@@ -88,7 +96,7 @@ export async function runFaultyTransport(
       kills: 0,
       started,
       problems,
-      details: `${outcomeCounts(verdict)} refusals=[${refusals}] ack_lost=${ackLost} busy_max_tries=${maxBusyTries}/${dispatch.maxSoftAttempts}`,
+      details: `${outcomeCounts(verdict)} refusals=[${refusals}] ack_lost=${ackLost} stalls=${stalledKeys.size} stalled_then_accepted=${stalledThenAccepted} busy_max_tries=${maxBusyTries}/${dispatch.maxSoftAttempts}`,
     });
   } finally {
     await sink.stop();
