@@ -149,4 +149,17 @@ describe("verifyRun", () => {
     expect(verdict.lost).toBe(1);
     expect(verdict.auditFindings).toBe(1);
   });
+
+  it("lets a never-accepting address move on only when every step it passed went unknown", () => {
+    const evidence = healthy();
+    evidence.snapshot.prospectEmailByLead.set("l2", "nobody2@hotel.example");
+    evidence.sink = evidence.sink.filter((e) => !e.key?.startsWith("l2:"));
+    expect(verifyRun(evidence).problems.some((p) => p.startsWith("refused-address-moved-on"))).toBe(true);
+    evidence.snapshot.emails = evidence.snapshot.emails.map((e) =>
+      e.leadId === "l2" ? { ...e, status: "unknown" } : e,
+    );
+    const verdict = verifyRun(evidence);
+    expect(verdict.problems).toEqual([]);
+    expect(verdict.unknown).toBe(3);
+  });
 });
