@@ -33,7 +33,8 @@ export async function runCrashInjection(
       { leads: size.leads, dailyLimit: 1_000_000, hardEvery: 40 },
     ]);
     await store.close();
-    const dispatch = { ...FAST_DISPATCH };
+    // A lease long enough that a live worker on a busy machine keeps it; only the killed ones lose theirs.
+    const dispatch = { ...FAST_DISPATCH, leaseMs: 5000 };
     const config = { store: env.target, smtpPort: sink.port, smtpSocketMs: 5000, dispatch };
     const fleet = new WorkerFleet(config, size.workers);
     fleet.start();

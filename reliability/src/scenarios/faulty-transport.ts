@@ -26,7 +26,7 @@ export async function runFaultyTransport(
   const env = await createScenarioEnvironment(name, "postgres");
   const faults: SinkFaults = options.ackLoss
     ? { soft: 0.05, dropMidData: 0.02, stall: 0, stallMs: 0, ackLoss: 0.02 }
-    : { soft: 0.08, dropMidData: 0.03, stall: 0.005, stallMs: 6000, ackLoss: 0 };
+    : { soft: 0.08, dropMidData: 0.03, stall: 0.005, stallMs: 7000, ackLoss: 0 };
   const sink = await env.startSink(faults);
   try {
     const store = openStore(env.target);
@@ -34,9 +34,9 @@ export async function runFaultyTransport(
       { leads, dailyLimit: 1_000_000, hardEvery: 25, busyEvery: 50 },
     ]);
     await store.close();
-    const dispatch = { ...FAST_DISPATCH, batchSize: 10, leaseMs: options.ackLoss ? 5000 : 2500 };
+    const dispatch = { ...FAST_DISPATCH, batchSize: 10, leaseMs: options.ackLoss ? 5000 : 3500 };
     // Without ack loss the SMTP timeout outlasts the lease, so a stall ends in lease expiry.
-    const smtpSocketMs = options.ackLoss ? 1500 : 4000;
+    const smtpSocketMs = options.ackLoss ? 1500 : 5000;
     const fleet = new WorkerFleet({ store: env.target, smtpPort: sink.port, smtpSocketMs, dispatch }, 3);
     fleet.start();
     await waitForDrain(env.target, fleet, {
