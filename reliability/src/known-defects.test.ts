@@ -1,6 +1,6 @@
 /**
- * Minimal reproductions of defects the reliability harness found in other packages. Each is skipped
- * until its fix lands; remove the `.skip` with the fix. Run one with
+ * Minimal reproductions of defects the reliability harness found in other packages, kept as
+ * regression tests now that they are fixed. Run one with
  * `pnpm --filter cadenza-reliability exec vitest run src/known-defects.test.ts -t '<name>'`.
  */
 import { execFile } from "node:child_process";
@@ -51,14 +51,14 @@ async function ackLosingServer() {
   };
 }
 
-describe("known defects", () => {
-  // DEFECT (@cadenza/smtp classifySmtpOutcome + the Transport port): a connection lost after the
+describe("defects the harness found", () => {
+  // FIXED (@cadenza/smtp classifySmtpOutcome + the Transport port's `unknown` outcome): a connection lost after the
   // message's final "." — the server may have queued it — is classified `rejected/transport`, which
   // the dispatcher retries. The step is sent twice, against the documented at-most-once guarantee.
   // `SendResult` has no way to say "may have been sent"; it needs an `unknown` outcome that the
   // dispatcher records like a stale attempt. The harness's `--known-bugs` ack-loss scenario shows
   // one duplicate per lost acknowledgement.
-  it.skip("sends a step once when the server's 250 after DATA is lost", async () => {
+  it("sends a step once when the server's 250 after DATA is lost", async () => {
     const server = await ackLosingServer();
     const clock = new FakeClock("2030-03-04T10:00:00Z");
     const store = sqliteStore(":memory:", { migrate: true });
@@ -87,17 +87,17 @@ describe("known defects", () => {
     await engine.dispatch.tick();
     await transport.close();
     await server.close();
-    expect(server.accepted).toHaveLength(1); // today: 2, the same `<leadId>:1` key twice
+    expect(server.accepted).toHaveLength(1); // before the fix: 2, the same `<leadId>:1` key twice
   });
 
-  // DEFECT (@cadenza/postgres postgresStore): the pool it opens from a connection string has no
+  // FIXED (@cadenza/postgres postgresStore listens for idle connection errors): the pool it opens from a connection string has no
   // `error` listener, and neither do its clients. When the server ends connections (a restart, a
   // failover, pg_terminate_backend), pg emits `error` on the pool or the client and Node ends the
   // whole process: the worker loop never gets to report STORE_UNAVAILABLE and retry. The fix is a
   // listener on the pool and on each client (`pool.on("connect", c => c.on("error", …))`) that
   // drops the connection; the harness's `--known-bugs` store-pool restart scenario shows every
   // worker dying at the first restart.
-  it.skip("keeps the process alive when Postgres ends the store's connections", async () => {
+  it("keeps the process alive when Postgres ends the store's connections", async () => {
     const child = `
       import pg from "pg";
       import { postgresStore } from "@cadenza/postgres";
