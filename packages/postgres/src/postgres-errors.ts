@@ -63,7 +63,9 @@ export function mapPostgresError(error: unknown, location: string): Error {
   if (
     UNAVAILABLE_CODES.has(code) ||
     code.startsWith("08") ||
-    /connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(text)
+    /connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|not queryable|ECONNRESET/i.test(
+      text,
+    )
   ) {
     return fail("STORE_UNAVAILABLE", `Postgres (${location}) could not be reached: ${text}`);
   }

@@ -13,8 +13,7 @@ export interface PostgresStoreOptions {
   /** Pool size when the store opens its own pool from a connection string (default 10). */
   maxConnections?: number;
   /**
-   * Told when an idle connection of the store's own pool breaks (the server restarted or dropped
-   * it). The pool discards that connection and the next query opens a new one, so nothing is lost;
+   * Told when a connection of the store's own pool breaks (the server restarted or dropped it). The pool discards that connection and the next query opens a new one, so nothing is lost;
    * without a listener, `pg` would crash the process. Default: a warning on stderr.
    */
   onIdleConnectionError?: (error: Error) => void;
@@ -38,14 +37,14 @@ export function postgresStore(pool: PgPoolLike | string, options: PostgresStoreO
   let connections: PgPoolLike;
   if (owned) {
     const ownPool = new pg.Pool({ connectionString: pool, max: options.maxConnections ?? 10 });
-    ownPool.on(
-      "error",
+    const onBroken =
       options.onIdleConnectionError ??
-        ((error: Error) =>
-          console.warn(
-            `[cadenza] an idle Postgres connection broke (${error.message}); it will be replaced`,
-          )),
-    );
+      ((error: Error) =>
+        console.warn(`[cadenza] a Postgres connection broke (${error.message}); it will be replaced`));
+    // Idle connections report to the pool; one checked out between two queries reports to itself.
+    // Either way the pool drops it (a broken client is not queryable) and the next query reconnects.
+    ownPool.on("error", onBroken);
+    ownPool.on("connect", (client) => client.on("error", onBroken));
     connections = ownPool;
   } else {
     // Kysely ends the pool it was given on destroy; a host's pool is theirs to end (and to watch).
