@@ -58,6 +58,15 @@ async function expectConsistent(store: ReturnType<typeof postgresStore>, campaig
   const records = await outboundRecords(store, campaignId);
   const counters = await store.getCounters(campaignId);
   expect(counters.emailsSent).toBe(records.length);
+  for (const step of counters.steps) {
+    const ofStep = records.filter((e) => e.stepNumber === step.stepNumber && e.variant === step.variant);
+    expect(step.sent).toBe(ofStep.length);
+  }
+  const daily = await store.getDailyActivity(campaignId, { fromDay: "2026-03-01", toDay: "2026-03-05" });
+  for (const { day, sent } of daily) {
+    expect(sent).toBe(records.filter((e) => e.counterDay === day).length);
+    expect(sent).toBeLessThanOrEqual(DAILY_LIMIT);
+  }
   const keys = records.map((e) => `${e.leadId}:${e.stepNumber}`);
   expect(new Set(keys).size).toBe(keys.length);
   expect(await store.audit({ now })).toEqual([]);

@@ -81,9 +81,12 @@ export function startWorkerProcess(
   onReport: (report: WorkerReport) => void = () => undefined,
 ): WorkerProcess {
   const child = spawnTs(script("../worker/dispatch-worker-process.ts"), JSON.stringify(config));
+  // What a crash says first (the cause) and last (where it was thrown from).
+  let head = "";
   let stderr = "";
   let expected = false;
   child.stderr?.on("data", (chunk: Buffer) => {
+    if (head.length < 2000) head = (head + chunk.toString()).slice(0, 2000);
     stderr = (stderr + chunk.toString()).slice(-2000);
   });
   createInterface({ input: child.stdout! }).on("line", (line) => {
@@ -96,7 +99,7 @@ export function startWorkerProcess(
     }
   });
   child.once("exit", (code, signal) => {
-    if (!expected) log.crashes.push({ name: config.name, code, signal, stderr });
+    if (!expected) log.crashes.push({ name: config.name, code, signal, stderr: `${head}\n…\n${stderr}` });
   });
   return {
     name: config.name,

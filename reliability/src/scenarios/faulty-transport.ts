@@ -70,20 +70,23 @@ export async function runFaultyTransport(
     const busyLeads = snapshot.leads.filter((l) =>
       (snapshot.prospectEmailByLead.get(l.id) ?? "").startsWith(ALWAYS_BUSY_PREFIX),
     );
-    // Each always-busy lead fails with the server's reason, unless a stall cut off its batch and every
-    // step it passed went unknown.
+    // Each always-busy lead fails with a temporary reason — the busy 4.2.1, or a random 421/451 at
+    // RCPT — unless a stall cut off its batch and the steps it passed went unknown.
     const unknownLeads = new Set(snapshot.emails.filter((e) => e.status === "unknown").map((e) => e.leadId));
     const busyFailed = busyLeads.filter(
-      (l) => l.status === "failed" && (l.lastError ?? "").includes("4.2.1"),
+      (l) => l.status === "failed" && /\b4\.\d\.\d\b/.test(l.lastError ?? ""),
     );
     const busyElse = busyLeads.filter((l) => !busyFailed.includes(l) && !unknownLeads.has(l.id));
     if (busyElse.length > 0)
-      problems.push(`busy-not-failed: ${busyElse.length} always-busy leads did not fail with 4.2.1`);
+      problems.push(
+        `busy-not-failed: ${busyElse.length} always-busy leads did not fail with a temporary reason`,
+      );
     for (const r of fleet.log.reports)
       if (r.type === "error" && r.context === "tick")
         problems.push(`tick-error: ${r.name} ${r.code} ${r.message}`);
-    // A stalled attempt was never accepted; the engine may try the step again only if it learned so
-    // before the lease ran out (the SMTP timeout came first), never after another worker took over.
+    // A stalled attempt was never accepted. When the SMTP timeout reports it before another worker
+    // takes the lead over, it is a transport failure and the step is tried again (counted here); once
+    // another worker has taken over, it is unknown and never sent again (duplicates would show it).
     const stalledKeys = new Set(
       sinkLog.flatMap((e) => (e.event === "refused" && e.how === "stall" && e.key ? [e.key] : [])),
     );
