@@ -71,10 +71,16 @@ export interface OutboundMessage {
  * - `rejected/soft`: temporary (4xx, 5.2.2 mailbox full): retried later, bounded;
  * - `rejected/sender`: policy or authentication refusal of the sender (5.7.x): the address is kept,
  *   the lead waits, the mailbox is flagged;
- * - `rejected/transport`: no answer from the server (refused, timeout, TLS, auth): retried later.
+ * - `rejected/transport`: the message was not handed over (refused, timeout, TLS, auth): retried later;
+ * - `unknown`: the session broke after the message may have been handed over: never retried.
  */
 export type SendResult =
   | { status: "accepted"; response: string | null; providerMessageId?: string | null }
+  /**
+   * The connection was lost once the message may have been handed over (the server may have queued
+   * it without its answer arriving): the send is recorded as outcome unknown and never retried.
+   */
+  | { status: "unknown"; code: string; response: string }
   | {
       status: "rejected";
       kind: "hard" | "soft" | "sender" | "transport";

@@ -25,9 +25,19 @@ export function createTrackingApi(ctx: EngineContext) {
     return { payload, email };
   }
 
+  // Opens and clicks arrive by the thousand for a handful of campaigns: remember each campaign's time
+  // zone for a minute instead of reading the campaign on every request.
+  const zones = new Map<string, { timezone: string; until: number }>();
   async function dayOf(campaignId: string | null, at: Date): Promise<string> {
-    const campaign = campaignId ? await ctx.store.getCampaign(campaignId) : null;
-    return campaignDay(at, campaign?.timezone ?? "UTC");
+    if (!campaignId) return campaignDay(at, "UTC");
+    let zone = zones.get(campaignId);
+    if (!zone || zone.until < at.getTime()) {
+      const campaign = await ctx.store.getCampaign(campaignId);
+      zone = { timezone: campaign?.timezone ?? "UTC", until: at.getTime() + 60_000 };
+      if (zones.size > 1000) zones.clear();
+      zones.set(campaignId, zone);
+    }
+    return campaignDay(at, zone.timezone);
   }
 
   return {

@@ -40,8 +40,10 @@ export type SmtpOutcome = { type: "sent"; info: SmtpSentInfo } | { type: "failed
 
 /**
  * Maps what nodemailer reported for one send to the engine's `SendResult`: hard bounces (bad
- * address), soft (try later), sender (policy or authentication refusal of the sender) and transport
- * (the server never answered). An enhanced status code in the reply wins over the reply code.
+ * address), soft (try later), sender (policy or authentication refusal of the sender), transport
+ * (nothing was handed over: no connection, no greeting, TLS, auth) and unknown (the session broke
+ * without a reply once it was under way: the message may have been delivered, so it is never
+ * retried). An enhanced status code in the reply wins over the reply code.
  *
  * ```ts
  * classifySmtpOutcome({ type: "failed", error: { code: "EENVELOPE", command: "RCPT TO",
@@ -85,10 +87,30 @@ type Failure =
 // Failures of the connection itself: no reply of the server is about this message or address.
 const SETUP_ERROR_CODES = new Set(["EAUTH", "ENOAUTH", "EOAUTH2", "ETLS", "EREQUIRETLS"]);
 
-function classifySmtpError(thrown: unknown): SendRejection {
+/**
+ * A session that broke after it was established, without a reply: nodemailer reports a drop before
+ * RCPT exactly like one after the message's final "." (when the server may already have queued it and
+ * only its 250 was lost), so the message may have been delivered. Not connecting at all, the greeting
+ * timeout, DNS and certificate failures happen before anything was handed over.
+ */
+function sessionLost(code: string, message: string): boolean {
+  // nodemailer's own "Connection pool was closed" comes before any connection was made.
+  if (code === "ECONNECTION") return !/pool was closed/i.test(message);
+  if (code === "ESOCKET") return /ECONNRESET|EPIPE/.test(message) && !/^connect /i.test(message);
+  if (code === "ETIMEDOUT") return /^Timeout$/i.test(message.trim());
+  return false;
+}
+
+function classifySmtpError(thrown: unknown): SendResult {
   const failure = describeFailure(readSendError(thrown));
   return match(failure)
-    .with({ type: "unanswered" }, ({ code, message }) => rejection("transport", code, message))
+    .with(
+      { type: "unanswered" },
+      ({ code, message }): SendResult =>
+        sessionLost(code, message)
+          ? { status: "unknown", code, response: message }
+          : rejection("transport", code, message),
+    )
     .with({ type: "setup" }, ({ reply }) => rejection("transport", replyCode(reply), reply.text))
     .with({ type: "refused" }, ({ stage, reply }) =>
       rejection(kindOfReply(reply, stage), replyCode(reply), reply.text),

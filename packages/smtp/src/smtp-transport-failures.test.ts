@@ -86,10 +86,10 @@ describe("smtpTransport maps what a real server answers to the engine's outcomes
     expect(result).toEqual({ status: "rejected", kind: "sender", code: "5.1.0", response: `550 ${text}` });
   });
 
-  it("a connection dropped in the middle of DATA is a transport failure, never a bounce", async () => {
+  it("a connection dropped in the middle of DATA is an unknown outcome, never a bounce and never retried", async () => {
     const server = await serverThat({ dropDuringData: true });
     const result = await transportTo(server.port).send(outboundMessage());
-    expect(result).toMatchObject({ status: "rejected", kind: "transport", code: "ECONNECTION" });
+    expect(result).toMatchObject({ status: "unknown", code: "ECONNECTION" });
     expect(server.received).toHaveLength(0);
   });
 

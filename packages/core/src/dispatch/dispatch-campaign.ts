@@ -191,7 +191,7 @@ async function sendBatch(
             mailboxId: stale.mailboxId,
             at: now,
           },
-          "unknown",
+          "stale",
         ),
       );
     }
@@ -234,6 +234,7 @@ async function sendBatch(
         report.sent += 1;
         report.sentEmailIds.push(x.email.record.id);
       } else if (outcome.kind === "bounced") report.bounced += 1;
+      else if (outcome.kind === "unknown") report.unknown += 1;
       else report.retried += 1;
       outcomes.push(outcome);
     });

@@ -62,7 +62,7 @@ function followUpTime(ctx: EngineContext, input: OutcomeInput): Date | null {
 export function sendOutcome(
   ctx: EngineContext,
   input: OutcomeInput,
-  result: SendResult | "unknown",
+  result: SendResult | "stale",
 ): SendOutcomeWrite {
   // The machine reads only its own fields from the lead.
   const state: LeadState = input.lead;
@@ -91,25 +91,29 @@ export function sendOutcome(
       totalSteps,
     );
 
-  if (result === "unknown") {
-    const next = sentState();
-    return {
-      ...base,
-      kind: "unknown",
-      response: null,
-      lead: advance(next),
-      counters: [],
-      event: {
-        id: ctx.ids.id(),
-        kind: "outcome_unknown",
-        ...refs,
-        at: input.at,
-        data: { stepNumber: input.stepNumber },
-      },
-    };
-  }
+  // The send may or may not have left: the lead moves on as if it was sent, and it is never retried.
+  const unknownOutcome = (response: string | null, counters: CounterDelta[]): SendOutcomeWrite => ({
+    ...base,
+    kind: "unknown",
+    response,
+    lead: advance(sentState()),
+    counters,
+    event: {
+      id: ctx.ids.id(),
+      kind: "outcome_unknown",
+      ...refs,
+      at: input.at,
+      data: { stepNumber: input.stepNumber, response },
+    },
+  });
+
+  // The unknown outcome of an attempt whose worker died: the store already marked it and counted it.
+  if (result === "stale") return unknownOutcome(null, []);
 
   return match(result)
+    .with({ status: "unknown" }, (lost) =>
+      unknownOutcome(`${lost.code} ${lost.response}`.trim(), [counter("unknown")]),
+    )
     .with({ status: "accepted" }, (accepted): SendOutcomeWrite => {
       const next = sentState();
       return {

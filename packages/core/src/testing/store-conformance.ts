@@ -655,6 +655,38 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
         expect(await store.listEmails({ leadId: claimed.lead.id, limit: 10, offset: 0 })).toHaveLength(1);
       });
 
+      it("records a send whose acknowledgement was lost as unknown, keeping it counted", async () => {
+        const { campaign, claimed } = await claimOne();
+        const email = newEmailFixture(ids, {
+          leadId: claimed.lead.id,
+          campaignId: campaign.id,
+          prospectId: claimed.prospect.id,
+          stepNumber: 1,
+          leaseToken: claimed.leaseToken,
+        });
+        await store.beginSends([email], at(1));
+        await store.completeSends([
+          {
+            kind: "unknown",
+            emailId: email.id,
+            leadId: claimed.lead.id,
+            leaseToken: claimed.leaseToken,
+            at: at(1),
+            response: "ECONNECTION Connection closed unexpectedly",
+            lead: advanceFixture(1, 3, at(1), at(3000)),
+            counters: [delta(campaign.id, 1, "A", "unknown")],
+            event: eventFixture(ids, "outcome_unknown", at(1)),
+          },
+        ]);
+        expect(await store.getEmail(email.id)).toMatchObject({
+          status: "unknown",
+          response: "ECONNECTION Connection closed unexpectedly",
+        });
+        expect((await store.getCounters(campaign.id)).steps[0]).toMatchObject({ sent: 1, unknown: 1 });
+        expect(await store.getLead(claimed.lead.id)).toMatchObject({ currentStep: 1, status: "active" });
+        expect(await store.audit()).toEqual([]);
+      });
+
       it("deletes a soft-failed attempt and takes its sent counters back", async () => {
         const { campaign, claimed } = await claimOne();
         const email = newEmailFixture(ids, {

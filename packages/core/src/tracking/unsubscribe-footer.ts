@@ -40,16 +40,15 @@ export function unsubscribeFooter(options: UnsubscribeFooterOptions): string {
   );
 }
 
+// Built once: the engine calls this for every email it sends.
+const listUnsubscribeOptionsSchema = z.object({ url: httpUrlSchema, mailto: z.email().optional() });
+
 /**
  * The `List-Unsubscribe` and `List-Unsubscribe-Post` headers of RFC 2369 and RFC 8058 (one-click),
  * which Gmail and Yahoo require of bulk senders. `mailto` adds a mail fallback.
  */
 export function listUnsubscribeHeaders(options: { url: string; mailto?: string }): Record<string, string> {
-  const { url, mailto } = parseInput(
-    z.object({ url: httpUrlSchema, mailto: z.email().optional() }),
-    options,
-    ["options"],
-  );
+  const { url, mailto } = parseInput(listUnsubscribeOptionsSchema, options, ["options"]);
   const targets = [`<${url}>`, ...(mailto ? [`<mailto:${mailto}?subject=unsubscribe>`] : [])];
   return { "List-Unsubscribe": targets.join(", "), "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" };
 }

@@ -26,6 +26,8 @@ export interface TestSmtpServerOptions {
   refuseSender?: ServerRefusal;
   /** Destroy the connection as soon as the first bytes of DATA arrive. */
   dropDuringData?: boolean;
+  /** Keep the first this-many messages but destroy the connection instead of answering 250 (a lost acknowledgement). */
+  loseAcknowledgements?: number;
   /** Require AUTH PLAIN/LOGIN with these credentials. */
   auth?: { user: string; pass: string };
   /** Offer STARTTLS with the self-signed `localhost` certificate from the fixtures. */
@@ -95,6 +97,10 @@ export async function startTestSmtpServer(options: TestSmtpServerOptions = {}): 
           rcptTo: session.envelope.rcptTo.map((r) => r.address),
           sessionId: session.id,
         });
+        if (received.length <= (options.loseAcknowledgements ?? 0)) {
+          [...server.connections].find((c) => c.id === session.id)?._socket.destroy();
+          return;
+        }
         callback(null, "2.0.0 Ok: queued as TEST");
       });
     },

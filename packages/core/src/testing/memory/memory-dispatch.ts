@@ -132,8 +132,9 @@ export function completeSends(tables: MemoryTables, outcomes: SendOutcomeWrite[]
         if (email.stepNumber !== null) tables.emailByLeadStep.delete(`${email.leadId}|${email.stepNumber}`);
         const d = tables.sentDelta(email, "sent", -1);
         if (d) tables.applyCounters([d]);
-      } else if (email.response === null) {
-        email.response = o.response;
+      } else {
+        if (email.status === "sending") email.status = "unknown";
+        email.response ??= o.response;
       }
     }
     const from = lead.status;
