@@ -61,10 +61,16 @@ export async function runFaultyTransport(
         `soft-retries-unbounded: one step of an always-busy address was tried ${maxBusyTries} times`,
       );
     // A stall outlasts the lease of its whole batch: at most a batch of unknown outcomes per stall.
+    // A connection dropped mid-DATA (or an acknowledgement lost) may have delivered the message, so
+    // each is one unknown outcome of its own, never a retry.
     const stalls = sinkLog.filter((e) => e.event === "refused" && e.how === "stall").length;
-    if (!options.ackLoss && verdict.unknown > stalls * dispatch.batchSize!)
+    const broken = sinkLog.filter(
+      (e) => (e.event === "refused" && e.how === "drop") || e.how === "ack-loss",
+    ).length;
+    const bound = stalls * dispatch.batchSize! + broken;
+    if (verdict.unknown > bound)
       problems.push(
-        `unknown-over-bound: ${verdict.unknown} > stalls × batch size = ${stalls * dispatch.batchSize!}`,
+        `unknown-over-bound: ${verdict.unknown} > stalls × batch size + broken sessions = ${bound}`,
       );
     const snapshot = await readSnapshot(env.target);
     const busyLeads = snapshot.leads.filter((l) =>
