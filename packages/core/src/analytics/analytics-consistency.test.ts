@@ -5,21 +5,9 @@ import { LEAD_STATUSES } from "../lead/lead.js";
 import { campaignDay } from "../schedule/index.js";
 import { FakeClock, memoryStore, recordingTransport, seededRandom, sequentialIds } from "../testing/index.js";
 import type { MetricCounts } from "./metric-counts.js";
+import { METRIC_COUNT_FIELDS } from "./metric-counts.js";
 
 const ZONE = "America/New_York";
-const COUNT_FIELDS: (keyof MetricCounts)[] = [
-  "sent",
-  "delivered",
-  "unknown",
-  "bouncedHard",
-  "bouncedSoft",
-  "bounces",
-  "opens",
-  "machineOpens",
-  "clicks",
-  "replies",
-  "unsubscribes",
-];
 
 /**
  * A small campaign run through the real engine (in-memory store, fake clock, recording transport):
@@ -139,17 +127,17 @@ describe("analytics of a simulated campaign", () => {
           replies: mine.filter((e) => e.repliedAt !== null).length,
           unsubscribes: sum(unsubscribes),
         };
-        for (const field of COUNT_FIELDS)
+        for (const field of METRIC_COUNT_FIELDS)
           expect(v[field], `${step.stepNumber}${v.variant}.${field}`).toBe(expected[field]);
         expect(v.opens).toBeLessThanOrEqual(v.sent);
         expect(v.rates.openRate).toBe(v.delivered > 0 ? v.opens / v.delivered : 0);
         if (v.sent > 0) seen.add(`${step.stepNumber}${v.variant}`);
       }
-      for (const field of COUNT_FIELDS) {
+      for (const field of METRIC_COUNT_FIELDS) {
         expect(step.variants.reduce((n, v) => n + v[field], 0)).toBe(step.total[field]);
       }
     }
-    for (const field of COUNT_FIELDS) {
+    for (const field of METRIC_COUNT_FIELDS) {
       expect(metrics.steps.reduce((n, s) => n + s.total[field], 0)).toBe(metrics.total[field]);
     }
     // Step 2 has no B content, so its B leads' emails are recorded as A.

@@ -12,21 +12,7 @@ import {
   type StepCounters,
   type StepVariantCounters,
 } from "./counters.js";
-import { type MetricCounts, type Metrics, rate } from "./metric-counts.js";
-
-const COUNT_FIELDS: (keyof MetricCounts)[] = [
-  "sent",
-  "delivered",
-  "unknown",
-  "bouncedHard",
-  "bouncedSoft",
-  "bounces",
-  "opens",
-  "machineOpens",
-  "clicks",
-  "replies",
-  "unsubscribes",
-];
+import { METRIC_COUNT_FIELDS, type Metrics, rate } from "./metric-counts.js";
 
 function counterDeltas(
   campaignId: string,
@@ -188,7 +174,7 @@ describe("campaign metrics", () => {
         fc.array(fc.integer({ min: 0, max: 500 }), { minLength: 7, maxLength: 7 }),
         (rows, leads) => {
           const metrics = buildCampaignMetrics({ id: "c", steps: [] }, countersFor(rows, leads));
-          for (const field of COUNT_FIELDS) {
+          for (const field of METRIC_COUNT_FIELDS) {
             for (const step of metrics.steps) {
               expect(step.variants.reduce((n, v) => n + v[field], 0)).toBe(step.total[field]);
             }

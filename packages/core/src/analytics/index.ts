@@ -32,7 +32,7 @@ export {
   type TimeSeriesRange,
   timeSeriesRangeSchema,
 } from "./campaign-time-series.js";
-export type { MetricCounts, MetricRates, Metrics } from "./metric-counts.js";
+export { METRIC_COUNT_FIELDS, type MetricCounts, type MetricRates, type Metrics } from "./metric-counts.js";
 export {
   type PromoteWinnerOptions,
   type PromotionOutcome,

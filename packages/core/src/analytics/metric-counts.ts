@@ -53,7 +53,8 @@ export interface Metrics extends MetricCounts {
   rates: MetricRates;
 }
 
-const COUNT_FIELDS = [
+/** Every count a metrics row carries, in display order. */
+export const METRIC_COUNT_FIELDS = [
   "sent",
   "delivered",
   "unknown",
@@ -103,7 +104,7 @@ export function metricsFromCounters(counters: StepCounters): Metrics {
 /** The sum of several metrics: counts add up (delivered included), rates are recomputed from them. */
 export function sumMetrics(parts: readonly MetricCounts[]): Metrics {
   const counts = Object.fromEntries(
-    COUNT_FIELDS.map((field) => [field, parts.reduce((n, part) => n + part[field], 0)]),
+    METRIC_COUNT_FIELDS.map((field) => [field, parts.reduce((n, part) => n + part[field], 0)]),
   ) as unknown as MetricCounts;
   return withRates(counts);
 }

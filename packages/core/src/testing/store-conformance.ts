@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ProspectFilterInput, prospectFilterSchema } from "../audience/prospect-schema.js";
 import { isCadenzaError } from "../errors.js";
-import type { ClaimRequest, IdGenerator, Store } from "../ports.js";
+import type { ClaimedLead, ClaimRequest, IdGenerator, Store } from "../ports.js";
 import {
   advanceFixture,
   campaignFixture,
@@ -75,6 +75,27 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
         now: T0,
         newId: () => ids.id(),
       });
+    }
+
+    /** The email a claimed lead's step would be recorded as (step 1 under its own lease by default). */
+    function emailFor(
+      campaignId: string,
+      claimed: ClaimedLead,
+      options: { stepNumber?: number; leaseToken?: string; variant?: "A" | "B" } = {},
+    ) {
+      return newEmailFixture(ids, {
+        leadId: claimed.lead.id,
+        campaignId,
+        prospectId: claimed.prospect.id,
+        stepNumber: options.stepNumber ?? 1,
+        leaseToken: options.leaseToken ?? claimed.leaseToken,
+        variant: options.variant,
+      });
+    }
+
+    /** Which email, lead and lease a send outcome is about (the claim's own lease by default). */
+    function outcomeRefs(email: { id: string }, claimed: ClaimedLead, leaseToken = claimed.leaseToken) {
+      return { emailId: email.id, leadId: claimed.lead.id, leaseToken };
     }
 
     function claim(campaignId: string, overrides: Partial<ClaimRequest> = {}) {
@@ -499,14 +520,7 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
 
       it("records a send before it happens, then advances the lead and moves counters", async () => {
         const { campaign, claimed } = await claimOne();
-        const email = newEmailFixture(ids, {
-          leadId: claimed.lead.id,
-          campaignId: campaign.id,
-          prospectId: claimed.prospect.id,
-          stepNumber: 1,
-          leaseToken: claimed.leaseToken,
-          variant: "B",
-        });
+        const email = emailFor(campaign.id, claimed, { variant: "B" });
         const begun = await store.beginSends([email], at(1));
         expect(begun).toEqual({ begun: [email.id], fenced: [], stale: [] });
         expect((await store.getEmail(email.id))?.status).toBe("sending");
@@ -514,9 +528,7 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
         const result = await store.completeSends([
           {
             kind: "sent",
-            emailId: email.id,
-            leadId: claimed.lead.id,
-            leaseToken: claimed.leaseToken,
+            ...outcomeRefs(email, claimed),
             at: at(1),
             response: "250 OK",
             lead: advanceFixture(1, 3, at(1), at(3000), "B"),
@@ -562,14 +574,7 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
 
       it("creates one record per (lead, step) however often it is attempted", async () => {
         const { campaign, claimed } = await claimOne();
-        const make = () =>
-          newEmailFixture(ids, {
-            leadId: claimed.lead.id,
-            campaignId: campaign.id,
-            prospectId: claimed.prospect.id,
-            stepNumber: 1,
-            leaseToken: claimed.leaseToken,
-          });
+        const make = () => emailFor(campaign.id, claimed);
         const other = handle.another ? await handle.another() : store;
         const results = await Promise.all([
           store.beginSends([make()], at(1)),
@@ -584,13 +589,7 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
         const { campaign, claimed } = await claimOne();
         const taken = await claim(campaign.id, { now: at(20), leaseExpiresAt: at(30) });
         expect(taken).toHaveLength(1);
-        const email = newEmailFixture(ids, {
-          leadId: claimed.lead.id,
-          campaignId: campaign.id,
-          prospectId: claimed.prospect.id,
-          stepNumber: 1,
-          leaseToken: claimed.leaseToken,
-        });
+        const email = emailFor(campaign.id, claimed);
         expect(await store.beginSends([email], at(21))).toEqual({
           begun: [],
           fenced: [claimed.lead.id],
@@ -599,9 +598,7 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
         const outcome = await store.completeSends([
           {
             kind: "sent",
-            emailId: email.id,
-            leadId: claimed.lead.id,
-            leaseToken: claimed.leaseToken,
+            ...outcomeRefs(email, claimed),
             at: at(21),
             response: null,
             lead: advanceFixture(1, 3, at(21), at(3000)),
@@ -615,32 +612,18 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
 
       it("marks an attempt whose worker died as unknown and never begins it again", async () => {
         const { campaign, claimed } = await claimOne();
-        const dead = newEmailFixture(ids, {
-          leadId: claimed.lead.id,
-          campaignId: campaign.id,
-          prospectId: claimed.prospect.id,
-          stepNumber: 1,
-          leaseToken: claimed.leaseToken,
-        });
+        const dead = emailFor(campaign.id, claimed);
         await store.beginSends([dead], at(1));
         const [retaken] = await claim(campaign.id, { now: at(20), leaseExpiresAt: at(30) });
         expect(retaken?.lead.id).toBe(claimed.lead.id);
-        const retry = newEmailFixture(ids, {
-          leadId: claimed.lead.id,
-          campaignId: campaign.id,
-          prospectId: claimed.prospect.id,
-          stepNumber: 1,
-          leaseToken: retaken!.leaseToken,
-        });
+        const retry = emailFor(campaign.id, claimed, { leaseToken: retaken!.leaseToken });
         const result = await store.beginSends([retry], at(20));
         expect(result.begun).toEqual([]);
         expect(result.stale.map((e) => [e.id, e.status])).toEqual([[dead.id, "unknown"]]);
         await store.completeSends([
           {
             kind: "unknown",
-            emailId: dead.id,
-            leadId: claimed.lead.id,
-            leaseToken: retaken!.leaseToken,
+            ...outcomeRefs(dead, claimed, retaken!.leaseToken),
             at: at(20),
             response: null,
             lead: advanceFixture(1, 3, at(20), at(3000)),
@@ -657,20 +640,12 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
 
       it("records a send whose acknowledgement was lost as unknown, keeping it counted", async () => {
         const { campaign, claimed } = await claimOne();
-        const email = newEmailFixture(ids, {
-          leadId: claimed.lead.id,
-          campaignId: campaign.id,
-          prospectId: claimed.prospect.id,
-          stepNumber: 1,
-          leaseToken: claimed.leaseToken,
-        });
+        const email = emailFor(campaign.id, claimed);
         await store.beginSends([email], at(1));
         await store.completeSends([
           {
             kind: "unknown",
-            emailId: email.id,
-            leadId: claimed.lead.id,
-            leaseToken: claimed.leaseToken,
+            ...outcomeRefs(email, claimed),
             at: at(1),
             response: "ECONNECTION Connection closed unexpectedly",
             lead: advanceFixture(1, 3, at(1), at(3000)),
@@ -689,20 +664,12 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
 
       it("deletes a soft-failed attempt and takes its sent counters back", async () => {
         const { campaign, claimed } = await claimOne();
-        const email = newEmailFixture(ids, {
-          leadId: claimed.lead.id,
-          campaignId: campaign.id,
-          prospectId: claimed.prospect.id,
-          stepNumber: 1,
-          leaseToken: claimed.leaseToken,
-        });
+        const email = emailFor(campaign.id, claimed);
         await store.beginSends([email], at(1));
         await store.completeSends([
           {
             kind: "retry",
-            emailId: email.id,
-            leadId: claimed.lead.id,
-            leaseToken: claimed.leaseToken,
+            ...outcomeRefs(email, claimed),
             at: at(1),
             response: "451 4.7.1 try later",
             lead: {
@@ -730,20 +697,12 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
 
       it("bounces: the row is kept as bounced, the lead stops and the address is suppressed", async () => {
         const { campaign, claimed } = await claimOne();
-        const email = newEmailFixture(ids, {
-          leadId: claimed.lead.id,
-          campaignId: campaign.id,
-          prospectId: claimed.prospect.id,
-          stepNumber: 1,
-          leaseToken: claimed.leaseToken,
-        });
+        const email = emailFor(campaign.id, claimed);
         await store.beginSends([email], at(1));
         await store.completeSends([
           {
             kind: "bounced",
-            emailId: email.id,
-            leadId: claimed.lead.id,
-            leaseToken: claimed.leaseToken,
+            ...outcomeRefs(email, claimed),
             at: at(1),
             response: "550 5.1.1 no such user",
             lead: {
@@ -772,13 +731,7 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
 
       it("keeps a reply that arrived mid-send: the step is recorded, the lead stays replied", async () => {
         const { campaign, claimed } = await claimOne();
-        const email = newEmailFixture(ids, {
-          leadId: claimed.lead.id,
-          campaignId: campaign.id,
-          prospectId: claimed.prospect.id,
-          stepNumber: 1,
-          leaseToken: claimed.leaseToken,
-        });
+        const email = emailFor(campaign.id, claimed);
         await store.beginSends([email], at(1));
         const before = await store.getLead(claimed.lead.id);
         const change = await store.applyLeadChanges([
@@ -794,9 +747,7 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
         await store.completeSends([
           {
             kind: "sent",
-            emailId: email.id,
-            leadId: claimed.lead.id,
-            leaseToken: claimed.leaseToken,
+            ...outcomeRefs(email, claimed),
             at: at(2),
             response: "250 OK",
             lead: advanceFixture(1, 3, at(2), at(3000)),
@@ -819,13 +770,7 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
 
       it("recovers a send abandoned by a dead worker after its lead replied: unknown, step recorded, lease cleared", async () => {
         const { campaign, claimed } = await claimOne();
-        const email = newEmailFixture(ids, {
-          leadId: claimed.lead.id,
-          campaignId: campaign.id,
-          prospectId: claimed.prospect.id,
-          stepNumber: 1,
-          leaseToken: claimed.leaseToken,
-        });
+        const email = emailFor(campaign.id, claimed);
         await store.beginSends([email], at(1));
         const lead = await store.getLead(claimed.lead.id);
         await store.applyLeadChanges([
@@ -854,20 +799,12 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
 
       it("completes the lead after its last step and counts it as completed", async () => {
         const { campaign, claimed } = await claimOne();
-        const email = newEmailFixture(ids, {
-          leadId: claimed.lead.id,
-          campaignId: campaign.id,
-          prospectId: claimed.prospect.id,
-          stepNumber: 1,
-          leaseToken: claimed.leaseToken,
-        });
+        const email = emailFor(campaign.id, claimed);
         await store.beginSends([email], at(1));
         await store.completeSends([
           {
             kind: "sent",
-            emailId: email.id,
-            leadId: claimed.lead.id,
-            leaseToken: claimed.leaseToken,
+            ...outcomeRefs(email, claimed),
             at: at(1),
             response: null,
             lead: advanceFixture(1, 1, at(1), null),
@@ -884,20 +821,12 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
         const { campaign } = await seed(1);
         await enrollAll(campaign.id);
         const [claimed] = await claim(campaign.id);
-        const email = newEmailFixture(ids, {
-          leadId: claimed!.lead.id,
-          campaignId: campaign.id,
-          prospectId: claimed!.prospect.id,
-          stepNumber: 1,
-          leaseToken: claimed!.leaseToken,
-        });
+        const email = emailFor(campaign.id, claimed!);
         await store.beginSends([email], at(1));
         await store.completeSends([
           {
             kind: "sent",
-            emailId: email.id,
-            leadId: claimed!.lead.id,
-            leaseToken: claimed!.leaseToken,
+            ...outcomeRefs(email, claimed!),
             at: at(1),
             response: null,
             lead: advanceFixture(1, 3, at(1), at(3000)),
@@ -1108,22 +1037,12 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
         const { campaign } = await seed(3);
         await enrollAll(campaign.id);
         const claimed = await claim(campaign.id);
-        const emails = claimed.map((c) =>
-          newEmailFixture(ids, {
-            leadId: c.lead.id,
-            campaignId: campaign.id,
-            prospectId: c.prospect.id,
-            stepNumber: 1,
-            leaseToken: c.leaseToken,
-          }),
-        );
+        const emails = claimed.map((c) => emailFor(campaign.id, c));
         await store.beginSends(emails, at(1));
         await store.completeSends(
           claimed.map((c, i) => ({
             kind: i === 0 ? ("bounced" as const) : ("sent" as const),
-            emailId: emails[i]!.id,
-            leadId: c.lead.id,
-            leaseToken: c.leaseToken,
+            ...outcomeRefs(emails[i]!, c),
             at: at(1),
             response: null,
             lead:
