@@ -48,7 +48,13 @@ export function postgresDialect(schema: string): SqlDialect {
       }
     },
 
-    lockRows: (query, mode) => (mode === "skip" ? query.forUpdate().skipLocked() : query.forUpdate()),
+    // `FOR UPDATE OF` is written raw: Kysely's `forUpdate(of)` loses the table under `withSchema`.
+    lockRows: (query, mode, of) =>
+      of === undefined
+        ? mode === "skip"
+          ? query.forUpdate().skipLocked()
+          : query.forUpdate()
+        : query.modifyEnd(sql`for update of ${sql.id(of)}${sql.raw(mode === "skip" ? " skip locked" : "")}`),
 
     jsonRows: (rows, columns) => {
       const definitions = Object.entries(columns as Record<string, JsonRowType>).map(([name, type]) => {

@@ -56,10 +56,12 @@ export interface SqlDialect {
   /**
    * Locks the selected rows until the transaction ends: `FOR UPDATE` (`wait`) or
    * `FOR UPDATE SKIP LOCKED` (`skip`) on Postgres; nothing on SQLite, whose writer holds the file.
+   * `of` names the table whose rows are locked when the query joins others (`FOR UPDATE OF l`).
    */
   lockRows<DB, TB extends keyof DB, O>(
     query: SelectQueryBuilder<DB, TB, O>,
     mode: LockMode,
+    of?: TB & string,
   ): SelectQueryBuilder<DB, TB, O>;
   /**
    * A parenthesized subquery yielding `rows` as a table with the given typed columns, so a batch is
