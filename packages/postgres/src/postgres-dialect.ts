@@ -65,6 +65,16 @@ export function postgresDialect(schema: string): SqlDialect {
       return sql`(select * from json_to_recordset(${JSON.stringify(rows)}::json) as r(${sql.raw(definitions.join(", "))}))`;
     },
 
+    async writeTogether(db, writes) {
+      if (writes.length === 0) return;
+      if (writes.length === 1) {
+        await db.executeQuery(writes[0]!.compile());
+        return;
+      }
+      const parts = writes.map((w, i) => sql`${sql.id(`w${i}`)} as (${w})`);
+      await sql`with ${sql.join(parts)} select 1`.execute(db);
+    },
+
     tagsMatch: (column, tags, mode) =>
       mode === "any"
         ? sql<boolean>`${column} && ${[...tags]}::text[]`

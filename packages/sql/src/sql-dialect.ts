@@ -1,4 +1,4 @@
-import type { Kysely, RawBuilder, SelectQueryBuilder } from "kysely";
+import type { Compilable, Kysely, RawBuilder, SelectQueryBuilder } from "kysely";
 import type { CadenzaDatabase, SqlBool, SqlJson, SqlTextArray, SqlTime } from "./database.js";
 import type { Migration } from "./migrate/migration.js";
 
@@ -71,6 +71,11 @@ export interface SqlDialect {
     rows: readonly R[],
     columns: { [K in keyof R & string]: JsonRowType },
   ): RawBuilder<R>;
+  /**
+   * Runs write statements that return nothing, in one round trip where the database allows it
+   * (Postgres: one statement of data-modifying CTEs, all applied or none), else one by one in order.
+   */
+  writeTogether(db: Kysely<CadenzaDatabase>, writes: readonly Compilable[]): Promise<void>;
   /** True when the array column holds every (`all`) or one (`any`) of `tags`. */
   tagsMatch(column: RawBuilder<unknown>, tags: readonly string[], mode: "all" | "any"): RawBuilder<boolean>;
   /**
