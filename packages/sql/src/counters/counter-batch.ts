@@ -65,12 +65,17 @@ export class CounterBatch {
     return this;
   }
 
-  /**
-   * Writes everything added: one upsert or update per counter table (one per campaign and step for
-   * the audit columns), tables in a fixed order, sent together (one round trip on Postgres).
-   */
+  /** Writes everything added, in one round trip on Postgres (see `writes`). */
   async flush(ctx: SqlContext): Promise<void> {
-    const { db, dialect } = ctx;
+    await ctx.dialect.writeTogether(ctx.db, this.writes(ctx));
+  }
+
+  /**
+   * The statements that write everything added, for the caller to run (or to send with its own):
+   * one upsert or update per counter table (one per campaign and step for the audit columns), tables
+   * in a fixed order.
+   */
+  writes({ db }: SqlContext): Compilable[] {
     const writes: Compilable[] = [];
     const steps = sortedValues(this.#steps).filter((s) => nonZero(s.sums));
     if (steps.length > 0) {
@@ -130,7 +135,7 @@ export class CounterBatch {
       if (!nonZero(sums)) continue;
       writes.push(db.updateTable("campaigns").set(plusSums(sums)).where("id", "=", campaignId));
     }
-    await dialect.writeTogether(db, writes);
+    return writes;
   }
 
   #addAuditColumns(

@@ -30,7 +30,8 @@ export function beginSends(
     const counters = new CounterBatch();
     for (const e of emails) if (begun.has(e.id)) counters.addDeltas(counterFor(e, "sent"));
     const rest = emails.filter((e) => !begun.has(e.id));
-    const { fenced, stale } = rest.length === 0 ? { fenced: [], stale: [] } : await sortOut(trx, rest, now, counters);
+    const { fenced, stale } =
+      rest.length === 0 ? { fenced: [], stale: [] } : await sortOut(trx, rest, now, counters);
     await counters.flush(trx);
     return { begun: emails.filter((e) => begun.has(e.id)).map((e) => e.id), fenced, stale };
   });
