@@ -23,7 +23,7 @@ const ATTEMPTS = 4;
 /**
  * The Postgres side of the shared store: READ COMMITTED transactions with row locks
  * (`FOR UPDATE`, and `SKIP LOCKED` when claiming, so workers never wait on each other's leads),
- * literal row batches through `jsonb_to_recordset`, and an advisory lock around migrations.
+ * literal row batches through `json_to_recordset`, and an advisory lock around migrations.
  */
 export function postgresDialect(schema: string): SqlDialect {
   const location = `schema "${schema}"`;
@@ -48,14 +48,31 @@ export function postgresDialect(schema: string): SqlDialect {
       }
     },
 
-    lockRows: (query, mode) => (mode === "skip" ? query.forUpdate().skipLocked() : query.forUpdate()),
+    // `FOR UPDATE OF` is written raw: Kysely's `forUpdate(of)` loses the table under `withSchema`.
+    lockRows: (query, mode, of) =>
+      of === undefined
+        ? mode === "skip"
+          ? query.forUpdate().skipLocked()
+          : query.forUpdate()
+        : query.modifyEnd(sql`for update of ${sql.id(of)}${sql.raw(mode === "skip" ? " skip locked" : "")}`),
 
     jsonRows: (rows, columns) => {
       const definitions = Object.entries(columns as Record<string, JsonRowType>).map(([name, type]) => {
         if (!IDENTIFIER.test(name)) throw new Error(`Bad column name ${name}`);
         return `${name} ${TYPES[type]}`;
       });
-      return sql`(select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(${sql.raw(definitions.join(", "))}))`;
+      // `json`, not `jsonb`: the rows are read once, so parsing them into jsonb first is wasted work.
+      return sql`(select * from json_to_recordset(${JSON.stringify(rows)}::json) as r(${sql.raw(definitions.join(", "))}))`;
+    },
+
+    async writeTogether(db, writes) {
+      if (writes.length === 0) return;
+      if (writes.length === 1) {
+        await db.executeQuery(writes[0]!.compile());
+        return;
+      }
+      const parts = writes.map((w, i) => sql`${sql.id(`w${i}`)} as (${w})`);
+      await sql`with ${sql.join(parts)} select 1`.execute(db);
     },
 
     tagsMatch: (column, tags, mode) =>

@@ -1,4 +1,4 @@
-import type { Kysely, RawBuilder, SelectQueryBuilder } from "kysely";
+import type { Compilable, Kysely, RawBuilder, SelectQueryBuilder } from "kysely";
 import type { CadenzaDatabase, SqlBool, SqlJson, SqlTextArray, SqlTime } from "./database.js";
 import type { Migration } from "./migrate/migration.js";
 
@@ -56,10 +56,12 @@ export interface SqlDialect {
   /**
    * Locks the selected rows until the transaction ends: `FOR UPDATE` (`wait`) or
    * `FOR UPDATE SKIP LOCKED` (`skip`) on Postgres; nothing on SQLite, whose writer holds the file.
+   * `of` names the table whose rows are locked when the query joins others (`FOR UPDATE OF l`).
    */
   lockRows<DB, TB extends keyof DB, O>(
     query: SelectQueryBuilder<DB, TB, O>,
     mode: LockMode,
+    of?: TB & string,
   ): SelectQueryBuilder<DB, TB, O>;
   /**
    * A parenthesized subquery yielding `rows` as a table with the given typed columns, so a batch is
@@ -69,6 +71,11 @@ export interface SqlDialect {
     rows: readonly R[],
     columns: { [K in keyof R & string]: JsonRowType },
   ): RawBuilder<R>;
+  /**
+   * Runs write statements that return nothing, in one round trip where the database allows it
+   * (Postgres: one statement of data-modifying CTEs, all applied or none), else one by one in order.
+   */
+  writeTogether(db: Kysely<CadenzaDatabase>, writes: readonly Compilable[]): Promise<void>;
   /** True when the array column holds every (`all`) or one (`any`) of `tags`. */
   tagsMatch(column: RawBuilder<unknown>, tags: readonly string[], mode: "all" | "any"): RawBuilder<boolean>;
   /**

@@ -50,6 +50,10 @@ export function sqliteDialect(file: string, lockKey: string): SqlDialect {
       return sql`(select ${sql.raw(selected.join(", "))} from json_each(${JSON.stringify(rows)}))`;
     },
 
+    async writeTogether(db, writes) {
+      for (const w of writes) await db.executeQuery(w.compile());
+    },
+
     tagsMatch: (column, tags, mode) => {
       const unique = [...new Set(tags)];
       return mode === "any"

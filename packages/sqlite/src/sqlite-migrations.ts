@@ -255,6 +255,19 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
 ) STRICT`,
     ],
   },
+  {
+    id: 3,
+    name: "0003_dispatch_indexes",
+    // The outcome update of a send changes status, sent_at and response: no index of emails may hold
+    // them, so the update leaves the indexes alone. Recent contact is found by created_at; sends left
+    // `sending` by a dead worker are found from their leads (not active, still leased).
+    statements: [
+      `DROP INDEX emails_sending`,
+      `DROP INDEX emails_by_prospect`,
+      `CREATE INDEX emails_by_prospect ON emails (prospect_id, created_at) WHERE direction = 'outbound'`,
+      `CREATE INDEX campaign_leads_stopped_leased ON campaign_leads (lease_expires_at) WHERE lease_token IS NOT NULL AND status <> 'active'`,
+    ],
+  },
 ];
 
 /** The table migrations are recorded in. */

@@ -6,6 +6,7 @@ import { Kysely, SqliteDialect } from "kysely";
 import type { SqliteDatabaseLike } from "./sqlite-database-like.js";
 import { sqliteDialect } from "./sqlite-dialect.js";
 import { mapSqliteError } from "./sqlite-errors.js";
+import { cachingPrepare } from "./sqlite-statement-cache.js";
 
 /** Options of `sqliteStore`. */
 export interface SqliteStoreOptions {
@@ -45,15 +46,13 @@ export function sqliteStore(db: SqliteDatabaseLike | string, options: SqliteStor
     throw mapSqliteError(error, file);
   }
   // Kysely closes the database it was given on destroy; a host's database is theirs to close.
-  const handle: SqliteDatabaseLike = owned
-    ? database
-    : {
-        name: database.name,
-        memory: database.memory,
-        pragma: (source, o) => database.pragma(source, o),
-        prepare: (source) => database.prepare(source),
-        close: () => undefined,
-      };
+  const handle: SqliteDatabaseLike = {
+    name: database.name,
+    memory: database.memory,
+    pragma: (source, o) => database.pragma(source, o),
+    prepare: cachingPrepare((source) => database.prepare(source)),
+    close: owned ? () => database.close() : () => undefined,
+  };
   const kysely = new Kysely<CadenzaDatabase>({ dialect: new SqliteDialect({ database: handle }) });
   return createSqlStore({
     db: kysely,

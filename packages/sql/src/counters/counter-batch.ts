@@ -6,7 +6,7 @@ import {
   STEP_COUNTER_FIELDS,
   type StepCounterField,
 } from "@cadenza/core";
-import { type ExpressionBuilder, sql } from "kysely";
+import { type Compilable, type ExpressionBuilder, sql } from "kysely";
 import type { CounterColumns } from "../database.js";
 import type { SqlContext } from "../sql-context.js";
 import { COUNTER_COLUMN_NAMES, COUNTER_COLUMNS } from "./counter-columns.js";
@@ -65,63 +65,77 @@ export class CounterBatch {
     return this;
   }
 
-  /** Writes everything added, in one statement per counter table (plus one per campaign and step). */
+  /** Writes everything added, in one round trip on Postgres (see `writes`). */
   async flush(ctx: SqlContext): Promise<void> {
-    const { db } = ctx;
+    await ctx.dialect.writeTogether(ctx.db, this.writes(ctx));
+  }
+
+  /**
+   * The statements that write everything added, for the caller to run (or to send with its own):
+   * one upsert or update per counter table (one per campaign and step for the audit columns), tables
+   * in a fixed order.
+   */
+  writes({ db }: SqlContext): Compilable[] {
+    const writes: Compilable[] = [];
     const steps = sortedValues(this.#steps).filter((s) => nonZero(s.sums));
     if (steps.length > 0) {
-      await db
-        .insertInto("step_variant_counters")
-        .values(
-          steps.map((s) => ({
-            campaign_id: s.campaignId,
-            step_number: s.stepNumber,
-            variant: s.variant,
-            ...counterValues(s.sums),
-          })),
-        )
-        .onConflict((oc) =>
-          oc
-            .columns(["campaign_id", "step_number", "variant"])
-            .doUpdateSet((eb) => increments(eb, "step_variant_counters")),
-        )
-        .execute();
+      writes.push(
+        db
+          .insertInto("step_variant_counters")
+          .values(
+            steps.map((s) => ({
+              campaign_id: s.campaignId,
+              step_number: s.stepNumber,
+              variant: s.variant,
+              ...counterValues(s.sums),
+            })),
+          )
+          .onConflict((oc) =>
+            oc
+              .columns(["campaign_id", "step_number", "variant"])
+              .doUpdateSet((eb) => increments(eb, "step_variant_counters")),
+          ),
+      );
     }
     for (const s of sortedValues(this.#sequences)) {
       if (!nonZero(s.sums)) continue;
-      await db
-        .updateTable("campaign_sequences")
-        .set(plusSums(s.sums))
-        .where("campaign_id", "=", s.campaignId)
-        .where("step_number", "=", s.stepNumber)
-        .execute();
+      writes.push(
+        db
+          .updateTable("campaign_sequences")
+          .set(plusSums(s.sums))
+          .where("campaign_id", "=", s.campaignId)
+          .where("step_number", "=", s.stepNumber),
+      );
     }
     const days = sortedValues(this.#days).filter((d) => nonZero(d.sums));
     if (days.length > 0) {
-      await db
-        .insertInto("campaign_daily_counters")
-        .values(days.map((d) => ({ campaign_id: d.campaignId, day: d.day, ...counterValues(d.sums) })))
-        .onConflict((oc) =>
-          oc.columns(["campaign_id", "day"]).doUpdateSet((eb) => increments(eb, "campaign_daily_counters")),
-        )
-        .execute();
+      writes.push(
+        db
+          .insertInto("campaign_daily_counters")
+          .values(days.map((d) => ({ campaign_id: d.campaignId, day: d.day, ...counterValues(d.sums) })))
+          .onConflict((oc) =>
+            oc.columns(["campaign_id", "day"]).doUpdateSet((eb) => increments(eb, "campaign_daily_counters")),
+          ),
+      );
     }
     const statuses = sortedValues(this.#statuses).filter((s) => s.by !== 0);
     if (statuses.length > 0) {
-      await db
-        .insertInto("campaign_lead_counts")
-        .values(statuses.map((s) => ({ campaign_id: s.campaignId, status: s.status, leads: s.by })))
-        .onConflict((oc) =>
-          oc.columns(["campaign_id", "status"]).doUpdateSet((eb) => ({
-            leads: eb(eb.ref("campaign_lead_counts.leads"), "+", eb.ref("excluded.leads")),
-          })),
-        )
-        .execute();
+      writes.push(
+        db
+          .insertInto("campaign_lead_counts")
+          .values(statuses.map((s) => ({ campaign_id: s.campaignId, status: s.status, leads: s.by })))
+          .onConflict((oc) =>
+            oc.columns(["campaign_id", "status"]).doUpdateSet((eb) => ({
+              leads: eb(eb.ref("campaign_lead_counts.leads"), "+", eb.ref("excluded.leads")),
+            })),
+          ),
+      );
     }
     for (const [campaignId, sums] of [...this.#campaigns].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       if (!nonZero(sums)) continue;
-      await db.updateTable("campaigns").set(plusSums(sums)).where("id", "=", campaignId).execute();
+      writes.push(db.updateTable("campaigns").set(plusSums(sums)).where("id", "=", campaignId));
     }
+    return writes;
   }
 
   #addAuditColumns(

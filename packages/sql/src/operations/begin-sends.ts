@@ -2,7 +2,7 @@ import type { BeginSendsResult, CounterDelta, EmailRecord, NewEmail, VariantName
 import { sql } from "kysely";
 import { CounterBatch } from "../counters/counter-batch.js";
 import { readTime } from "../read-values.js";
-import { emailColumns, toEmailRecord } from "../rows/email-rows.js";
+import { EMAIL_COLUMN_TYPES, EMAIL_COLUMNS, emailColumns, toEmailRecord } from "../rows/email-rows.js";
 import { inTransaction, type SqlContext } from "../sql-context.js";
 import { lockLeads } from "./lock-leads.js";
 
@@ -14,6 +14,10 @@ import { lockLeads } from "./lock-leads.js";
  *   worker died mid-send) becomes `unknown` first: it may have left, and counts in `unknown`;
  * - every new record moves its `sent` counters in the same transaction, so the campaign's
  *   `emails_sent` always equals its count of outbound records.
+ *
+ * The usual batch is one insert: rows are inserted only for leads that hold the email's live lease
+ * (locked in id order), and a (lead, step) that already has a record is skipped by the unique index
+ * instead of being looked for first. Only emails that were not inserted are looked at again.
  */
 export function beginSends(
   ctx: SqlContext,
@@ -22,90 +26,109 @@ export function beginSends(
 ): Promise<BeginSendsResult> {
   if (emails.length === 0) return Promise.resolve({ begun: [], fenced: [], stale: [] });
   return inTransaction(ctx, async (trx) => {
-    const { db, dialect } = trx;
-    const { values } = dialect;
-    const locked = await lockLeads(
-      trx,
-      emails.map((e) => e.leadId),
-    );
-    const fenced = new Set<string>();
-    const live: NewEmail[] = [];
-    for (const email of emails) {
-      const lead = locked.get(email.leadId);
-      const current =
-        lead &&
-        lead.leaseToken === email.leaseToken &&
-        lead.leaseExpiresAt !== null &&
-        readTime(lead.leaseExpiresAt).getTime() > now.getTime();
-      if (current) live.push(email);
-      else fenced.add(email.leadId);
-    }
-
-    const existing = live.length === 0 ? [] : await existingAttempts(trx, live);
-    const taken = new Set(existing.map((e) => `${e.lead_id}\u0000${e.step_number}`));
+    const begun = new Set(await insertLive(trx, emails, now));
     const counters = new CounterBatch();
-    const stale: EmailRecord[] = [];
-    const leaseOf = new Map(live.map((e) => [e.leadId, e.leaseToken]));
-    const orphaned = (e: (typeof existing)[number]) =>
-      e.status === "sending" && e.lead_id !== null && e.lease_token !== leaseOf.get(e.lead_id);
-    const staleSending = existing.filter(orphaned).map((e) => e.id);
-    if (staleSending.length > 0) {
-      await db
-        .updateTable("emails")
-        .set({ status: "unknown", updated_at: values.time(now) })
-        .where("id", "in", staleSending)
-        .execute();
-    }
-    for (const row of existing) {
-      const wasSending = orphaned(row);
-      const record = toEmailRecord(wasSending ? { ...row, status: "unknown" } : row, values);
-      stale.push(record);
-      if (wasSending) counters.addDeltas(counterFor(record, "unknown"));
-    }
-
-    const fresh = live.filter((e) => !taken.has(`${e.leadId}\u0000${e.stepNumber}`));
-    if (fresh.length > 0) {
-      await db
-        .insertInto("emails")
-        .values(
-          fresh.map((e) =>
-            emailColumns(
-              {
-                ...e,
-                direction: "outbound",
-                status: "sending",
-                response: null,
-                sentAt: null,
-                openedAt: null,
-                machineOpenedAt: null,
-                clickedAt: null,
-                repliedAt: null,
-                bouncedAt: null,
-                createdAt: now,
-              },
-              e.leaseToken,
-              values,
-            ),
-          ),
-        )
-        .execute();
-      for (const e of fresh) {
-        counters.addDeltas(
-          counterFor(
-            {
-              campaignId: e.campaignId,
-              stepNumber: e.stepNumber,
-              variant: e.variant,
-              counterDay: e.counterDay,
-            },
-            "sent",
-          ),
-        );
-      }
-    }
+    for (const e of emails) if (begun.has(e.id)) counters.addDeltas(counterFor(e, "sent"));
+    const rest = emails.filter((e) => !begun.has(e.id));
+    const { fenced, stale } =
+      rest.length === 0 ? { fenced: [], stale: [] } : await sortOut(trx, rest, now, counters);
     await counters.flush(trx);
-    return { begun: fresh.map((e) => e.id), fenced: [...fenced], stale };
+    return { begun: emails.filter((e) => begun.has(e.id)).map((e) => e.id), fenced, stale };
   });
+}
+
+/** Inserts the `sending` records of leads that hold the email's live lease; returns the new ids. */
+async function insertLive({ db, dialect }: SqlContext, emails: readonly NewEmail[], now: Date) {
+  const { values } = dialect;
+  const rows = dialect.jsonRows(
+    emails.map((e) =>
+      emailColumns(
+        {
+          ...e,
+          direction: "outbound",
+          status: "sending",
+          response: null,
+          sentAt: null,
+          openedAt: null,
+          machineOpenedAt: null,
+          clickedAt: null,
+          repliedAt: null,
+          bouncedAt: null,
+          createdAt: now,
+        },
+        e.leaseToken,
+        values,
+      ),
+    ),
+    EMAIL_COLUMN_TYPES,
+  );
+  const live = db
+    .selectFrom([rows.as("v"), "campaign_leads as l"])
+    .select(EMAIL_COLUMNS.map((c) => sql.ref(`v.${c}`).as(c)))
+    .whereRef("l.id", "=", sql.ref("v.lead_id"))
+    .whereRef("l.lease_token", "=", sql.ref("v.lease_token"))
+    .where("l.lease_expires_at", ">", values.time(now))
+    .orderBy("l.id");
+  const inserted = await db
+    .insertInto("emails")
+    .columns(EMAIL_COLUMNS)
+    .expression(dialect.lockRows(live, "wait", "l"))
+    .onConflict((oc) =>
+      oc.columns(["lead_id", "step_number"]).where("direction", "=", sql.lit("outbound")).doNothing(),
+    )
+    .returning("id")
+    .execute();
+  return inserted.map((r) => r.id);
+}
+
+/**
+ * The emails `insertLive` skipped: fenced (the lead's lease is not theirs) or stale (the step already
+ * has a record, which becomes `unknown` if an earlier lease left it `sending`).
+ */
+async function sortOut(
+  trx: SqlContext,
+  emails: readonly NewEmail[],
+  now: Date,
+  counters: CounterBatch,
+): Promise<{ fenced: string[]; stale: EmailRecord[] }> {
+  const { db, dialect } = trx;
+  const { values } = dialect;
+  const locked = await lockLeads(
+    trx,
+    emails.map((e) => e.leadId),
+  );
+  const fenced: string[] = [];
+  const live: NewEmail[] = [];
+  for (const email of emails) {
+    const lead = locked.get(email.leadId);
+    const current =
+      lead &&
+      lead.leaseToken === email.leaseToken &&
+      lead.leaseExpiresAt !== null &&
+      readTime(lead.leaseExpiresAt).getTime() > now.getTime();
+    if (current) live.push(email);
+    else fenced.push(email.leadId);
+  }
+  const existing = live.length === 0 ? [] : await existingAttempts(trx, live);
+  const leaseOf = new Map(live.map((e) => [e.leadId, e.leaseToken]));
+  const orphaned = (e: (typeof existing)[number]) =>
+    e.status === "sending" && e.lead_id !== null && e.lease_token !== leaseOf.get(e.lead_id);
+  const staleSending = existing.filter(orphaned).map((e) => e.id);
+  if (staleSending.length > 0) {
+    await db
+      .updateTable("emails")
+      .set({ status: "unknown", updated_at: values.time(now) })
+      .where("id", "in", staleSending)
+      .execute();
+  }
+  const stale: EmailRecord[] = [];
+  for (const row of existing) {
+    const wasSending = orphaned(row);
+    const record = toEmailRecord(wasSending ? { ...row, status: "unknown" } : row, values);
+    stale.push(record);
+    if (wasSending) counters.addDeltas(counterFor(record, "unknown"));
+  }
+  return { fenced, stale };
 }
 
 /** Outbound records already there for the (lead, step) pairs of a batch. */

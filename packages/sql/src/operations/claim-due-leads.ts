@@ -11,7 +11,7 @@ import { inTransaction, type SqlContext } from "../sql-context.js";
  *    `limit − used` of them;
  * 2. with pacing, the mailbox row is locked and nothing is claimed unless its next free time has come;
  * 3. the due leads (active, `next_email_at <= now`, no live lease) are selected in due order — skipping
- *    rows other workers hold on Postgres — and leased;
+ *    rows other workers hold on Postgres — and leased, in one statement;
  * 4. the quotas move by the number claimed (never past their limit), the mailbox's next free time is set.
  * `next_email_at` is left as it is: a lease that expires makes the lead due again.
  */
@@ -48,21 +48,16 @@ export function claimDueLeads(ctx: SqlContext, request: ClaimRequest): Promise<C
       .where((eb) => eb.or([eb("lease_expires_at", "is", null), eb("lease_expires_at", "<=", now)]));
     if (request.mailboxId === null) due = due.where("mailbox_id", "is", null);
     else if (request.mailboxId !== undefined) due = due.where("mailbox_id", "=", request.mailboxId);
-    const picked = await dialect
-      .lockRows(due.orderBy("next_email_at").orderBy("id").limit(granted), "skip")
-      .execute();
-    if (picked.length === 0) return [];
-
+    // One statement picks the due leads (skipping rows other workers hold) and leases them.
+    const picked = dialect.lockRows(due.orderBy("next_email_at").orderBy("id").limit(granted), "skip");
     const leads = await db
       .updateTable("campaign_leads")
       .set({ lease_token: request.leaseToken, lease_expires_at: values.time(request.leaseExpiresAt) })
-      .where(
-        "id",
-        "in",
-        picked.map((p) => p.id),
-      )
+      .where("id", "in", picked)
       .returningAll()
       .execute();
+    if (leads.length === 0) return [];
+
     for (const quota of quotas) await takeQuota(trx, quota, leads.length);
     if (request.pacing) {
       await db

@@ -8,12 +8,13 @@ import type {
 import { sql } from "kysely";
 import { CounterBatch } from "../counters/counter-batch.js";
 import { inTransaction, type SqlContext } from "../sql-context.js";
-import { insertEvents } from "./append-events.js";
+import { eventInserts } from "./append-events.js";
 import { lockLeads } from "./lock-leads.js";
 import { insertSuppressions } from "./suppress.js";
 
 /**
- * Records send outcomes in one transaction, a few statements per batch. Each outcome applies only
+ * Records send outcomes in one transaction: the leads are locked and checked, then every write of
+ * the batch goes in one statement on Postgres (a retried email's delete, rare, goes first). Each outcome applies only
  * while its lead still holds `leaseToken` (else the lead is `fenced` and nothing is written for it),
  * and releases the lease. The email record becomes `sent` or `bounced`, is deleted (`retry`), or
  * stays `unknown`; a deleted record takes its `sent` counters back with it. The lead takes the engine's advance, except that a lead whose status changed
@@ -45,37 +46,6 @@ export function completeSends(
     }
     if (applied.length === 0) return { applied: [], fenced };
 
-    const json = dialect.jsonRows(
-      applied
-        .filter((o) => dialect.isId(o.emailId))
-        .map((o) => ({
-          id: o.emailId,
-          lead_id: o.leadId,
-          kind: o.kind,
-          at: o.at.toISOString(),
-          response: o.response,
-        })),
-      { id: "id", lead_id: "id", kind: "text", at: "time", response: "text" },
-    );
-    await db
-      .updateTable("emails as e")
-      .from(json.as("v"))
-      .set({
-        // An email opened before its outcome was written keeps `opened`.
-        status: sql`case
-          when v.kind = 'bounced' then 'bounced'
-          when e.status <> 'sending' then e.status
-          when v.kind = 'sent' then 'sent'
-          else 'unknown' end`,
-        sent_at: sql`case when v.kind = 'sent' then v.at else e.sent_at end`,
-        bounced_at: sql`case when v.kind = 'bounced' then v.at else e.bounced_at end`,
-        response: sql`coalesce(v.response, e.response)`,
-        updated_at: sql`v.at`,
-      })
-      .whereRef("e.id", "=", "v.id")
-      .whereRef("e.lead_id", "=", "v.lead_id")
-      .where(sql<boolean>`v.kind <> 'retry'`)
-      .execute();
     const counters = new CounterBatch();
     const retried = applied.filter((o) => o.kind === "retry" && dialect.isId(o.emailId));
     if (retried.length > 0) {
@@ -112,6 +82,36 @@ export function completeSends(
       }
     }
 
+    const json = dialect.jsonRows(
+      applied
+        .filter((o) => dialect.isId(o.emailId))
+        .map((o) => ({
+          id: o.emailId,
+          lead_id: o.leadId,
+          kind: o.kind,
+          at: o.at.toISOString(),
+          response: o.response,
+        })),
+      { id: "id", lead_id: "id", kind: "text", at: "time", response: "text" },
+    );
+    const emailsUpdate = db
+      .updateTable("emails as e")
+      .from(json.as("v"))
+      .set({
+        // An email opened before its outcome was written keeps `opened`.
+        status: sql`case
+          when v.kind = 'bounced' then 'bounced'
+          when e.status <> 'sending' then e.status
+          when v.kind = 'sent' then 'sent'
+          else 'unknown' end`,
+        sent_at: sql`case when v.kind = 'sent' then v.at else e.sent_at end`,
+        bounced_at: sql`case when v.kind = 'bounced' then v.at else e.bounced_at end`,
+        response: sql`coalesce(v.response, e.response)`,
+        updated_at: sql`v.at`,
+      })
+      .whereRef("e.id", "=", "v.id")
+      .whereRef("e.lead_id", "=", "v.lead_id")
+      .where(sql<boolean>`v.kind <> 'retry'`);
     const leads = dialect.jsonRows(
       applied.map((o) => ({
         id: o.leadId,
@@ -142,7 +142,7 @@ export function completeSends(
     );
     const ifActive = <T>(column: string) =>
       sql<T>`case when l.status = 'active' then ${sql.ref(`v.${column}`)} else ${sql.ref(`l.${column}`)} end`;
-    await db
+    const leadsUpdate = db
       .updateTable("campaign_leads as l")
       .from(leads.as("v"))
       .set({
@@ -160,8 +160,7 @@ export function completeSends(
         updated_at: sql`v.at`,
       })
       .whereRef("l.id", "=", "v.id")
-      .whereRef("l.lease_token", "=", "v.lease_token")
-      .execute();
+      .whereRef("l.lease_token", "=", "v.lease_token");
 
     const suppressions: Suppression[] = [];
     const events: NewEvent[] = [];
@@ -182,20 +181,27 @@ export function completeSends(
       if (o.flagMailbox) flags.set(o.flagMailbox.mailboxId, { reason: o.flagMailbox.reason, at: o.at });
       events.push(o.event);
     }
-    await counters.flush(trx);
-    for (const [mailboxId, flag] of [...flags].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      await db
-        .updateTable("mailboxes")
-        .set({
-          flagged_at: sql`coalesce(flagged_at, ${values.time(flag.at)})`,
-          flag_reason: flag.reason,
-          updated_at: values.time(flag.at),
-        })
-        .where("id", "=", mailboxId)
-        .execute();
-    }
     if (suppressions.length > 0) await insertSuppressions(trx, suppressions);
-    if (events.length > 0) await insertEvents(trx, events);
+    const flagUpdates = [...flags]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([mailboxId, flag]) =>
+        db
+          .updateTable("mailboxes")
+          .set({
+            flagged_at: sql`coalesce(flagged_at, ${values.time(flag.at)})`,
+            flag_reason: flag.reason,
+            updated_at: values.time(flag.at),
+          })
+          .where("id", "=", mailboxId),
+      );
+    // The outcome writes go together: one round trip on Postgres for the whole batch.
+    await dialect.writeTogether(db, [
+      emailsUpdate,
+      leadsUpdate,
+      ...counters.writes(trx),
+      ...flagUpdates,
+      ...eventInserts(trx, events),
+    ]);
     return { applied: applied.map((o) => o.leadId), fenced };
   });
 }

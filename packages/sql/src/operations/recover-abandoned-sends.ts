@@ -22,7 +22,9 @@ export function recoverAbandonedSends(ctx: SqlContext, now: Date, limit: number)
         .selectAll("e")
         .where("e.direction", "=", sql.lit("outbound"))
         .where("e.status", "=", sql.lit("sending"))
+        // The terms of `campaign_leads_stopped_leased`: the search starts from those few leads.
         .where("l.status", "<>", sql.lit("active"))
+        .where("l.lease_token", "is not", null)
         .whereRef("l.lease_token", "=", "e.lease_token")
         .where("l.lease_expires_at", "<=", values.time(now));
     const candidates = await abandoned().limit(limit).execute();

@@ -2,7 +2,7 @@ import type { EmailDirection, EmailRecord, EmailStatus, VariantName } from "@cad
 import type { Insertable, Selectable } from "kysely";
 import type { EmailsTable } from "../database.js";
 import { readBool, readTime, readTimeOrNull } from "../read-values.js";
-import type { SqlValues } from "../sql-dialect.js";
+import type { JsonRowType, SqlValues } from "../sql-dialect.js";
 
 /** An `emails` row as an EmailRecord. */
 export function toEmailRecord(row: Selectable<EmailsTable>, values: SqlValues): EmailRecord {
@@ -80,3 +80,41 @@ export function emailColumns(
     updated_at: values.time(email.createdAt),
   };
 }
+
+/** Every `emails` column with its type, for inserting a batch of rows in one fixed-shape statement. */
+export const EMAIL_COLUMN_TYPES = {
+  id: "id",
+  campaign_id: "id",
+  lead_id: "id",
+  prospect_id: "id",
+  step_number: "int",
+  variant: "text",
+  mailbox_id: "text",
+  direction: "text",
+  status: "text",
+  message_id: "text",
+  in_reply_to: "text",
+  thread_references: "text[]",
+  subject: "text",
+  body: "text",
+  html: "text",
+  to_email: "text",
+  from_email: "text",
+  idempotency_key: "text",
+  response: "text",
+  generated: "bool",
+  links: "text[]",
+  counter_day: "text",
+  lease_token: "text",
+  sent_at: "time",
+  opened_at: "time",
+  machine_opened_at: "time",
+  clicked_at: "time",
+  replied_at: "time",
+  bounced_at: "time",
+  created_at: "time",
+  updated_at: "time",
+} as const satisfies Record<keyof EmailsTable, JsonRowType>;
+
+/** The `emails` columns, in table order. */
+export const EMAIL_COLUMNS = Object.keys(EMAIL_COLUMN_TYPES) as (keyof EmailsTable)[];

@@ -50,6 +50,31 @@ export function sendSuite(options: SqlStoreSuiteOptions): void {
       expect((await h.store.getCounters(campaign.id)).emailsSent).toBe(0);
     });
 
+    it("sorts one batch into begun, fenced and stale, counting each once", async () => {
+      const { campaign } = await seedCampaign(h.store, { leads: 3 });
+      const first = await claimAll(campaign.id, "old");
+      const [fresh, fencedLead, staleLead] = first.map((c) => c.lead);
+      // An earlier lease began the stale lead's step 1 and died; its lease ran out.
+      await h.store.beginSends([newEmail(staleLead!, "old")], T0);
+      const later = at(10);
+      const again = await claimAll(campaign.id, "new", later);
+      expect(again.map((c) => c.lead.id).sort()).toEqual(first.map((c) => c.lead.id).sort());
+      const emails = [
+        newEmail(fresh!, "new"),
+        newEmail(fencedLead!, "someone-else"),
+        newEmail(staleLead!, "new"),
+      ];
+      const result = await h.store.beginSends(emails, later);
+      expect(result.begun).toEqual([emails[0]!.id]);
+      expect(result.fenced).toEqual([fencedLead!.id]);
+      expect(result.stale.map((e) => [e.leadId, e.status])).toEqual([[staleLead!.id, "unknown"]]);
+      const counters = await h.store.getCounters(campaign.id);
+      expect(counters.emailsSent).toBe(2);
+      expect(counters.steps.find((r) => r.stepNumber === 1)).toMatchObject({ sent: 2, unknown: 1 });
+      expect(await h.store.getEmail(emails[1]!.id)).toBeNull();
+      expect(await h.store.getEmail(emails[2]!.id)).toBeNull();
+    });
+
     it("advances the lead on sent, deletes the record on retry, suppresses on bounce", async () => {
       const { campaign } = await seedCampaign(h.store, { leads: 3 });
       const claimed = await claimAll(campaign.id, "t");
