@@ -12,6 +12,7 @@ import type { DispatchMeasure, SeedReport } from "./cadenza-cases.js";
 import type { VerifyReport } from "./cadenza-verify.js";
 import type { CeilingMeasure } from "./ceiling-email.js";
 import type { GraphileMeasure } from "./graphile-noop.js";
+import type { MemoryDispatchMeasure } from "./memory-cases.js";
 
 const MB = 2 ** 20;
 /** The engine's default batch, which the ceilings use too when the run does not set one. */
@@ -61,6 +62,30 @@ function cadenzaDetails(m: Awaited<ReturnType<typeof measureCadenza>>, leads: nu
     audit_seconds: m.verify.auditSeconds,
     validated: m.verify.counts,
   };
+}
+
+/**
+ * `dispatch-memory`: emails/s of the engine over the in-memory reference store (no I/O), validated
+ * like the others: the engine's own CPU per email, with no reference and no target.
+ */
+export async function dispatchMemoryBenchmark(flags: BenchFlags): Promise<BenchResult[]> {
+  const m = await runChild<MemoryDispatchMeasure>(
+    "cadenza-dispatch-memory",
+    { leads: flags.leads, batchSize: flags.batchSize },
+    flags,
+  );
+  expectEqual("emails sent", m.result.sent, flags.leads);
+  expectEqual("errors the engine recovered from", m.result.recovered.join("; "), "");
+  return [
+    compared("dispatch-memory", m.result.perSecond, "emails/s", null, null, {
+      leads: flags.leads,
+      seconds: m.result.seconds,
+      us_per_email: (m.result.seconds * 1e6) / flags.leads,
+      ticks: m.result.report.ticks,
+      peak_rss_mb: m.peakRssBytes / MB,
+      validated: m.result.counts,
+    }),
+  ];
 }
 
 /** `dispatch-sqlite`: emails/s end to end on SQLite, against the better-sqlite3 ceiling loop. */

@@ -1,0 +1,64 @@
+import { performance } from "node:perf_hooks";
+import { memoryStore } from "@cadenza/core/testing";
+import { expectEqual } from "../harness/validate.js";
+import { benchEngine, instantTransport } from "../workload/bench-runtime.js";
+import { seedDueCampaign } from "../workload/seed-campaign.js";
+import type { DispatchMeasure } from "./cadenza-cases.js";
+import { type DispatchCounts, expectDispatchIntegrity } from "./dispatch-integrity.js";
+import { drainDueLeads } from "./drain-due-leads.js";
+
+/** What the engine over the in-memory store measured, and what its check counted. */
+export interface MemoryDispatchMeasure extends DispatchMeasure {
+  counts: DispatchCounts;
+}
+
+/**
+ * The engine over the in-memory reference store, in one process (the store lives there): seeded
+ * before the parent's go, dispatched by the engine's own worker loop, then checked like the real
+ * stores — email rows counted in the store's tables, counters read through the engine, the
+ * integrity audit empty. No I/O at all, so the time is the engine's own CPU.
+ */
+export async function cadenzaDispatchMemory(
+  params: { leads: number; batchSize: number | null },
+  ready: () => Promise<void>,
+): Promise<MemoryDispatchMeasure> {
+  const store = memoryStore();
+  const campaignId = await seedDueCampaign(benchEngine(store, instantTransport()).cadenza, params.leads);
+  const transport = instantTransport();
+  const { cadenza, recovered } = benchEngine(store, transport, { batchSize: params.batchSize });
+  await ready();
+  const started = performance.now();
+  const report = await drainDueLeads(cadenza);
+  const seconds = (performance.now() - started) / 1000;
+  expectEqual("sent reported against accepted by the transport", report.sent, transport.accepted());
+
+  const emails = [...store.tables.emails.values()].filter(
+    (e) => e.campaignId === campaignId && e.direction === "outbound",
+  );
+  const counters = await cadenza.counters(campaignId);
+  const counts: DispatchCounts = {
+    emails: emails.length,
+    distinctLeadSteps: new Set(emails.map((e) => `${e.leadId}:${e.stepNumber}`)).size,
+    variantA: emails.filter((e) => e.variant === "A").length,
+    variantB: emails.filter((e) => e.variant === "B").length,
+    counterSent: counters.steps.reduce((sum, s) => sum + s.sent, 0),
+    completedLeads: counters.completedLeads,
+  };
+  expectDispatchIntegrity(counts, params.leads);
+  expectEqual("campaign emails_sent", counters.emailsSent, params.leads);
+  for (const variant of ["A", "B"] as const) {
+    const counted = counters.steps.filter((s) => s.variant === variant).reduce((sum, s) => sum + s.sent, 0);
+    expectEqual(`variant ${variant} sent counter`, counted, variant === "A" ? counts.variantA : counts.variantB);
+  }
+  const findings = await cadenza.audit();
+  expectEqual("integrity audit findings", findings.map((f) => `${f.check} (${f.rows.length})`).join(", "), "");
+  return {
+    sent: report.sent,
+    accepted: transport.accepted(),
+    seconds,
+    perSecond: report.sent / seconds,
+    report,
+    recovered,
+    counts,
+  };
+}
