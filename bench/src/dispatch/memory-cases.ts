@@ -48,10 +48,18 @@ export async function cadenzaDispatchMemory(
   expectEqual("campaign emails_sent", counters.emailsSent, params.leads);
   for (const variant of ["A", "B"] as const) {
     const counted = counters.steps.filter((s) => s.variant === variant).reduce((sum, s) => sum + s.sent, 0);
-    expectEqual(`variant ${variant} sent counter`, counted, variant === "A" ? counts.variantA : counts.variantB);
+    expectEqual(
+      `variant ${variant} sent counter`,
+      counted,
+      variant === "A" ? counts.variantA : counts.variantB,
+    );
   }
   const findings = await cadenza.audit();
-  expectEqual("integrity audit findings", findings.map((f) => `${f.check} (${f.rows.length})`).join(", "), "");
+  expectEqual(
+    "integrity audit findings",
+    findings.map((f) => `${f.check} (${f.rows.length})`).join(", "),
+    "",
+  );
   return {
     sent: report.sent,
     accepted: transport.accepted(),
