@@ -32,7 +32,12 @@ async function measureCadenza(
   await settle();
   const dispatch = await runChild<DispatchMeasure>(
     "cadenza-dispatch",
-    { store, batchSize: flags.batchSize, countQueries: flags.countQueries },
+    {
+      store,
+      batchSize: flags.batchSize,
+      batchesInFlight: flags.batchesInFlight,
+      countQueries: flags.countQueries,
+    },
     flags,
   );
   expectEqual("emails sent", dispatch.result.sent, leads);
@@ -71,19 +76,25 @@ function cadenzaDetails(m: Awaited<ReturnType<typeof measureCadenza>>, leads: nu
 export async function dispatchMemoryBenchmark(flags: BenchFlags): Promise<BenchResult[]> {
   const m = await runChild<MemoryDispatchMeasure>(
     "cadenza-dispatch-memory",
-    { leads: flags.leads, batchSize: flags.batchSize },
+    { leads: flags.leads, batchSize: flags.batchSize, batchesInFlight: flags.batchesInFlight },
     flags,
   );
   expectEqual("emails sent", m.result.sent, flags.leads);
   expectEqual("errors the engine recovered from", m.result.recovered.join("; "), "");
+  const engineSeconds = m.result.seconds - m.result.storeSeconds;
+  const details = {
+    leads: flags.leads,
+    seconds: m.result.seconds,
+    store_seconds: m.result.storeSeconds,
+    ticks: m.result.report.ticks,
+    peak_rss_mb: m.peakRssBytes / MB,
+    validated: m.result.counts,
+  };
   return [
-    compared("dispatch-memory", m.result.perSecond, "emails/s", null, null, {
-      leads: flags.leads,
-      seconds: m.result.seconds,
-      us_per_email: (m.result.seconds * 1e6) / flags.leads,
-      ticks: m.result.report.ticks,
-      peak_rss_mb: m.peakRssBytes / MB,
-      validated: m.result.counts,
+    compared("dispatch-memory", m.result.perSecond, "emails/s", null, null, details),
+    // The reference store's own work is timed around its calls; the rest is the engine's.
+    limited("dispatch-memory engine CPU", (engineSeconds * 1e6) / flags.leads, "µs/email", null, {
+      store_us_per_email: (m.result.storeSeconds * 1e6) / flags.leads,
     }),
   ];
 }
@@ -179,7 +190,11 @@ export async function dispatchPostgresWorkersBenchmark(flags: BenchFlags): Promi
     );
     await settleDatabase(db.url);
     const children = workers.map(() =>
-      startChild("cadenza-dispatch", { store, batchSize: flags.batchSize }, flags),
+      startChild(
+        "cadenza-dispatch",
+        { store, batchSize: flags.batchSize, batchesInFlight: flags.batchesInFlight },
+        flags,
+      ),
     );
     await Promise.all(children.map((c) => c.ready));
     const started = performance.now();
