@@ -196,8 +196,12 @@ async function sendBatch(
       );
     }
     const results = await runLimited(toSend, ctx.dispatch.concurrency, async (x): Promise<SendResult> => {
+      const { message } = x.email;
+      // Nothing after the transport reads the body: let it go before the outcomes are written, so a
+      // batch's HTML does not outlive its sends (it is most of a batch's memory).
+      x.email = withoutBody(x.email);
       try {
-        return await ctx.transport.send(x.email.message);
+        return await ctx.transport.send(message);
       } catch (error) {
         // A transport that throws has not told us the message was refused; treat it as unreachable.
         return {
@@ -262,6 +266,14 @@ async function sendBatch(
   }
   await ctx.hooks.emit([...emitted, ...events]);
   return report;
+}
+
+function withoutBody(email: ComposedEmail): ComposedEmail {
+  return {
+    ...email,
+    message: { ...email.message, html: "", text: "" },
+    record: { ...email.record, html: "", text: "" },
+  };
 }
 
 function quotasFor(campaign: Campaign, mailbox: Mailbox | null, now: Date): QuotaReservation[] {

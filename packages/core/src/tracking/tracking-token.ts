@@ -83,6 +83,7 @@ const HEADER_BYTES = 3;
 const ID_BYTES = 16;
 const INDEX_BYTES = 2;
 const MAC_BYTES = 32;
+const MAX_BODY_BYTES = HEADER_BYTES + ID_BYTES + INDEX_BYTES;
 /** Longer than any token this format produces; longer input is rejected before decoding. */
 const MAX_TOKEN_CHARS = 96;
 const encoder = new TextEncoder();
@@ -90,8 +91,10 @@ const MAC_CONTEXT = encoder.encode("cadenza/tracking-token/v1\0");
 
 interface SigningKey {
   tag: number;
-  /** HMAC keyed with the secret, nothing hashed yet: cloned for each token. */
+  /** HMAC keyed with the secret, nothing hashed yet: copied into `work` for each token. */
   keyed: ReturnType<typeof hmac.create>;
+  /** Where each MAC is computed (its hash states are reused, not reallocated, token after token). */
+  work: ReturnType<typeof hmac.create>;
 }
 
 /**
@@ -109,11 +112,12 @@ export function createTokenSigner(secrets: TokenSecrets): TokenSigner {
   const parsed = parseInput(tokenSecretsSchema, secrets, ["secrets"]);
   const keys = parsed.map((s) => signingKey(typeof s === "string" ? { id: s, secret: s } : s));
   const first = keys[0]!;
+  // Signing is synchronous, so one set of scratch buffers serves every token of this signer.
+  const scratch = { token: new Uint8Array(MAX_BODY_BYTES + MAC_BYTES), mac: new Uint8Array(MAC_BYTES) };
   const signBody = (body: Uint8Array) => {
-    const token = new Uint8Array(body.length + MAC_BYTES);
-    token.set(body, 0);
-    token.set(mac(first, body), body.length);
-    return encodeBase64Url(token);
+    scratch.token.set(body, 0);
+    scratch.token.set(macInto(first, body, scratch.mac), body.length);
+    return encodeBase64Url(scratch.token.subarray(0, body.length + MAC_BYTES));
   };
 
   return {
@@ -153,7 +157,9 @@ export function createTokenSigner(secrets: TokenSecrets): TokenSigner {
       const tag = (body[1]! << 8) | body[2]!;
       const given = bytes.subarray(bytes.length - MAC_BYTES);
       for (const key of keys) {
-        if (key.tag === tag && equalInConstantTime(mac(key, body), given)) return payload;
+        if (key.tag === tag && equalInConstantTime(macInto(key, body, new Uint8Array(MAC_BYTES)), given)) {
+          return payload;
+        }
       }
       return null;
     },
@@ -163,12 +169,14 @@ export function createTokenSigner(secrets: TokenSecrets): TokenSigner {
 function signingKey(entry: { id: string; secret: string }): SigningKey {
   // The tag only picks which key to try; a collision costs one extra verification, nothing more.
   const digest = sha256(encoder.encode(`cadenza/tracking-token/key\0${entry.id}`));
-  return { tag: (digest[0]! << 8) | digest[1]!, keyed: hmac.create(sha256, encoder.encode(entry.secret)) };
+  const keyed = hmac.create(sha256, encoder.encode(entry.secret));
+  return { tag: (digest[0]! << 8) | digest[1]!, keyed, work: keyed.clone() };
 }
 
-/** HMAC-SHA256 of the context string followed by the token body. */
-function mac(key: SigningKey, body: Uint8Array): Uint8Array {
-  return key.keyed.clone().update(MAC_CONTEXT).update(body).digest();
+/** HMAC-SHA256 of the context string followed by the token body, written into `out`. */
+function macInto(key: SigningKey, body: Uint8Array, out: Uint8Array): Uint8Array {
+  key.keyed._cloneInto(key.work).update(MAC_CONTEXT).update(body).digestInto(out);
+  return out;
 }
 
 /** Compares two MACs without an early exit, so the time taken says nothing about where they differ. */
