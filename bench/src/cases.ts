@@ -3,6 +3,7 @@ import { cadenzaVerify } from "./dispatch/cadenza-verify.js";
 import { ceilingPostgres } from "./dispatch/ceiling-postgres.js";
 import { ceilingSqlite } from "./dispatch/ceiling-sqlite.js";
 import { graphileNoop } from "./dispatch/graphile-noop.js";
+import { cadenzaDispatchMemory } from "./dispatch/memory-cases.js";
 import { cadenzaEnroll } from "./enroll/enroll-cases.js";
 import { renderCore, renderMjml } from "./render/render-cases.js";
 import { bareTrackingServer } from "./track/bare-server.js";
@@ -15,6 +16,7 @@ export const CASES = {
   "render-mjml": renderMjml,
   "cadenza-seed": cadenzaSeed,
   "cadenza-dispatch": cadenzaDispatch,
+  "cadenza-dispatch-memory": cadenzaDispatchMemory,
   "cadenza-verify": cadenzaVerify,
   "cadenza-enroll": cadenzaEnroll,
   "cadenza-tracking-server": cadenzaTrackingServer,

@@ -1,4 +1,5 @@
 import {
+  dispatchMemoryBenchmark,
   dispatchPostgresBenchmark,
   dispatchPostgresWorkersBenchmark,
   dispatchSqliteBenchmark,
@@ -26,6 +27,11 @@ export const BENCHMARKS: Benchmark[] = [
     name: "render",
     summary: "personalized MJML emails/s, compiled once, against mjml per email",
     run: renderBenchmark,
+  },
+  {
+    name: "dispatch-memory",
+    summary: "emails/s of the engine over the in-memory store (no I/O): its own CPU per email, no target",
+    run: dispatchMemoryBenchmark,
   },
   {
     name: "dispatch-sqlite",

@@ -46,14 +46,22 @@ export interface DispatchMeasure {
  * transport that accepts at once; timed from the parent's go to the last batch recorded.
  */
 export async function cadenzaDispatch(
-  params: { store: StoreLocation; batchSize: number | null; countQueries?: boolean },
+  params: {
+    store: StoreLocation;
+    batchSize: number | null;
+    batchesInFlight?: number | null;
+    countQueries?: boolean;
+  },
   ready: () => Promise<void>,
 ): Promise<DispatchMeasure> {
   const queries = params.countQueries ? installQueryCounter() : null;
   const store = openStore(params.store);
   try {
     const transport = instantTransport();
-    const { cadenza, recovered } = benchEngine(store, transport, { batchSize: params.batchSize });
+    const { cadenza, recovered } = benchEngine(store, transport, {
+      batchSize: params.batchSize,
+      batchesInFlight: params.batchesInFlight,
+    });
     // Opens the connection (and runs the no-op migration check) before the clock starts.
     await cadenza.campaigns.list();
     await ready();

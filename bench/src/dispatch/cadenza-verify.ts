@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import type { Cadenza } from "@cadenza/core";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { expectEqual } from "../harness/validate.js";
@@ -6,7 +7,8 @@ import { benchEngine, instantTransport } from "../workload/bench-runtime.js";
 import { openStore, type StoreLocation } from "../workload/store-location.js";
 import { type DispatchCounts, expectDispatchIntegrity } from "./dispatch-integrity.js";
 
-type EmailCounts = Pick<DispatchCounts, "emails" | "distinctLeadSteps" | "variantA" | "variantB">;
+/** What a dispatch run left in the email rows, counted in the store's own tables. */
+export type EmailCounts = Pick<DispatchCounts, "emails" | "distinctLeadSteps" | "variantA" | "variantB">;
 
 const EMAIL_COUNTS = (table: string) => `
   SELECT count(*) AS emails,
@@ -63,31 +65,40 @@ export async function cadenzaVerify(
   const store = openStore(params.store);
   try {
     const { cadenza } = benchEngine(store, instantTransport());
-    const counters = await cadenza.counters(params.campaignId);
-    const counts: DispatchCounts = {
-      ...rows,
-      counterSent: counters.steps.reduce((sum, s) => sum + s.sent, 0),
-      completedLeads: counters.completedLeads,
-    };
-    expectDispatchIntegrity(counts, params.leads);
-    expectEqual("campaign emails_sent", counters.emailsSent, params.leads);
-    for (const variant of ["A", "B"] as const) {
-      const counted = counters.steps.filter((s) => s.variant === variant).reduce((sum, s) => sum + s.sent, 0);
-      expectEqual(
-        `variant ${variant} sent counter`,
-        counted,
-        variant === "A" ? rows.variantA : rows.variantB,
-      );
-    }
-    const started = performance.now();
-    const findings = await cadenza.audit();
-    expectEqual(
-      "integrity audit findings",
-      findings.map((f) => `${f.check} (${f.rows.length})`).join(", "),
-      "",
-    );
-    return { counts, auditSeconds: (performance.now() - started) / 1000 };
+    return await checkDispatchedCampaign(cadenza, params.campaignId, rows, params.leads);
   } finally {
     await store.close?.();
   }
+}
+
+/**
+ * Checks a campaign after dispatch against the email rows counted in its store: the counters read
+ * through the engine, per variant too, and the store's integrity audit empty.
+ */
+export async function checkDispatchedCampaign(
+  cadenza: Cadenza,
+  campaignId: string,
+  rows: EmailCounts,
+  leads: number,
+): Promise<VerifyReport> {
+  const counters = await cadenza.counters(campaignId);
+  const counts: DispatchCounts = {
+    ...rows,
+    counterSent: counters.steps.reduce((sum, s) => sum + s.sent, 0),
+    completedLeads: counters.completedLeads,
+  };
+  expectDispatchIntegrity(counts, leads);
+  expectEqual("campaign emails_sent", counters.emailsSent, leads);
+  for (const variant of ["A", "B"] as const) {
+    const counted = counters.steps.filter((s) => s.variant === variant).reduce((sum, s) => sum + s.sent, 0);
+    expectEqual(`variant ${variant} sent counter`, counted, variant === "A" ? rows.variantA : rows.variantB);
+  }
+  const started = performance.now();
+  const findings = await cadenza.audit();
+  expectEqual(
+    "integrity audit findings",
+    findings.map((f) => `${f.check} (${f.rows.length})`).join(", "),
+    "",
+  );
+  return { counts, auditSeconds: (performance.now() - started) / 1000 };
 }

@@ -12,6 +12,7 @@ import type { DispatchMeasure, SeedReport } from "./cadenza-cases.js";
 import type { VerifyReport } from "./cadenza-verify.js";
 import type { CeilingMeasure } from "./ceiling-email.js";
 import type { GraphileMeasure } from "./graphile-noop.js";
+import type { MemoryDispatchMeasure } from "./memory-cases.js";
 
 const MB = 2 ** 20;
 /** The engine's default batch, which the ceilings use too when the run does not set one. */
@@ -31,7 +32,12 @@ async function measureCadenza(
   await settle();
   const dispatch = await runChild<DispatchMeasure>(
     "cadenza-dispatch",
-    { store, batchSize: flags.batchSize, countQueries: flags.countQueries },
+    {
+      store,
+      batchSize: flags.batchSize,
+      batchesInFlight: flags.batchesInFlight,
+      countQueries: flags.countQueries,
+    },
     flags,
   );
   expectEqual("emails sent", dispatch.result.sent, leads);
@@ -61,6 +67,36 @@ function cadenzaDetails(m: Awaited<ReturnType<typeof measureCadenza>>, leads: nu
     audit_seconds: m.verify.auditSeconds,
     validated: m.verify.counts,
   };
+}
+
+/**
+ * `dispatch-memory`: emails/s of the engine over the in-memory reference store (no I/O), validated
+ * like the others: the engine's own CPU per email, with no reference and no target.
+ */
+export async function dispatchMemoryBenchmark(flags: BenchFlags): Promise<BenchResult[]> {
+  const m = await runChild<MemoryDispatchMeasure>(
+    "cadenza-dispatch-memory",
+    { leads: flags.leads, batchSize: flags.batchSize, batchesInFlight: flags.batchesInFlight },
+    flags,
+  );
+  expectEqual("emails sent", m.result.sent, flags.leads);
+  expectEqual("errors the engine recovered from", m.result.recovered.join("; "), "");
+  const engineSeconds = m.result.seconds - m.result.storeSeconds;
+  const details = {
+    leads: flags.leads,
+    seconds: m.result.seconds,
+    store_seconds: m.result.storeSeconds,
+    ticks: m.result.report.ticks,
+    peak_rss_mb: m.peakRssBytes / MB,
+    validated: m.result.counts,
+  };
+  return [
+    compared("dispatch-memory", m.result.perSecond, "emails/s", null, null, details),
+    // The reference store's own work is timed around its calls; the rest is the engine's.
+    limited("dispatch-memory engine CPU", (engineSeconds * 1e6) / flags.leads, "µs/email", null, {
+      store_us_per_email: (m.result.storeSeconds * 1e6) / flags.leads,
+    }),
+  ];
 }
 
 /** `dispatch-sqlite`: emails/s end to end on SQLite, against the better-sqlite3 ceiling loop. */
@@ -154,7 +190,11 @@ export async function dispatchPostgresWorkersBenchmark(flags: BenchFlags): Promi
     );
     await settleDatabase(db.url);
     const children = workers.map(() =>
-      startChild("cadenza-dispatch", { store, batchSize: flags.batchSize }, flags),
+      startChild(
+        "cadenza-dispatch",
+        { store, batchSize: flags.batchSize, batchesInFlight: flags.batchesInFlight },
+        flags,
+      ),
     );
     await Promise.all(children.map((c) => c.ready));
     const started = performance.now();

@@ -22,6 +22,8 @@ export interface BenchFlags {
   large: boolean;
   /** The engine's `dispatch.batchSize`; `null` keeps the engine's default. */
   batchSize: number | null;
+  /** The engine's `dispatch.batchesInFlight`; `null` keeps the engine's default. */
+  batchesInFlight: number | null;
   /** Write a V8 CPU profile of every measured process to `bench/profiles/`. */
   profile: boolean;
   /** Count the Postgres statements of every measured Cadenza process and print them (diagnosis). */
@@ -45,6 +47,7 @@ export const DEFAULT_FLAGS: BenchFlags = {
   largeLeads: 1_000_000,
   large: false,
   batchSize: null,
+  batchesInFlight: null,
   profile: false,
   countQueries: false,
   databaseUrl: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test",
@@ -62,6 +65,7 @@ const NUMERIC: Record<string, keyof BenchFlags> = {
   "tracked-emails": "trackedEmails",
   "large-leads": "largeLeads",
   "batch-size": "batchSize",
+  "batches-in-flight": "batchesInFlight",
 };
 
 /** Command-line arguments split into benchmark names and flags (`--leads=50000` or `--leads 50000`). */

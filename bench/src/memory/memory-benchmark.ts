@@ -19,7 +19,7 @@ export async function memoryBenchmark(flags: BenchFlags): Promise<BenchResult[]>
     const seed = await runChild<SeedReport>("cadenza-seed", { store, leads }, { profile: false });
     const dispatch = await runChild<DispatchMeasure>(
       "cadenza-dispatch",
-      { store, batchSize: flags.batchSize },
+      { store, batchSize: flags.batchSize, batchesInFlight: flags.batchesInFlight },
       flags,
     );
     expectEqual("emails sent", dispatch.result.sent, leads);

@@ -66,7 +66,7 @@ export const BENCH_TRACKING = {
 export function benchEngine(
   store: Store,
   transport: Transport,
-  options: { batchSize?: number | null; clock?: Clock } = {},
+  options: { batchSize?: number | null; batchesInFlight?: number | null; clock?: Clock } = {},
 ): { cadenza: Cadenza; recovered: string[] } {
   const recovered: string[] = [];
   const clock = options.clock ?? fixedClock();
@@ -86,6 +86,8 @@ export function benchEngine(
       recovered.push(`${context}: ${error.message}`);
     },
   };
-  if (options.batchSize) settings.dispatch = { batchSize: options.batchSize };
+  settings.dispatch = {};
+  if (options.batchSize) settings.dispatch.batchSize = options.batchSize;
+  if (options.batchesInFlight) settings.dispatch.batchesInFlight = options.batchesInFlight;
   return { cadenza: createCadenza(settings), recovered };
 }

@@ -14,6 +14,11 @@ export interface DispatchSettings {
   leaseMs: number;
   /** Transport calls in flight at once within a batch. */
   concurrency: number;
+  /**
+   * Batches of one campaign in flight at once: while one batch's writes are in the store, the next
+   * is claimed and composed. 1 sends batch after batch.
+   */
+  batchesInFlight: number;
   /** Soft failures of one step before the lead fails. */
   maxSoftAttempts: number;
   /** First soft-retry delay; doubles per attempt. */
@@ -33,6 +38,7 @@ export const DEFAULT_DISPATCH: DispatchSettings = {
   maxBatchesPerTick: 50,
   leaseMs: 5 * 60_000,
   concurrency: 8,
+  batchesInFlight: 2,
   maxSoftAttempts: 5,
   softRetryBaseMs: 15 * 60_000,
   softRetryMaxMs: 24 * 3_600_000,

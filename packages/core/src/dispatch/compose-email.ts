@@ -86,7 +86,7 @@ export async function composeEmail(
   }
 
   const emailId = ctx.ids.id();
-  const links = ctx.tracking ? await ctx.tracking.linksFor(emailId) : null;
+  const links = ctx.tracking ? ctx.tracking.linksFor(emailId) : null;
   const compiled = await ctx.renderer.compile({
     format: step.format,
     subject: content.subject,
@@ -104,23 +104,10 @@ export async function composeEmail(
   const subject = asReply ? threadSubject(firstSubject) : rendered.subject;
   const references = asReply ? previous.map((e) => e.messageId) : [];
 
-  let html = rendered.html;
-  let text = rendered.text;
-  let trackedLinks: string[] = [];
-  if (ctx.tracking && links) {
-    const decorated = await ctx.tracking.decorate(
-      emailId,
-      { html, text },
-      {
-        trackOpens: campaign.trackOpens,
-        trackClicks: campaign.trackClicks,
-        unsubscribeUrl: links.unsubscribeUrl,
-      },
-    );
-    html = decorated.html;
-    text = decorated.text;
-    trackedLinks = decorated.links;
-  }
+  const decorated = links
+    ? links.decorate(rendered, { trackOpens: campaign.trackOpens, trackClicks: campaign.trackClicks })
+    : { html: rendered.html, text: rendered.text, links: [] };
+  const { html, text } = decorated;
 
   const domain = ctx.messageIdDomain ?? domainOf(from.email);
   const messageId = `<${emailId}@${domain}>`;
@@ -157,7 +144,7 @@ export async function composeEmail(
     fromEmail: from.email,
     idempotencyKey,
     generated,
-    links: trackedLinks,
+    links: decorated.links,
     leaseToken: input.leaseToken,
     counterDay: input.counterDay,
   };

@@ -196,8 +196,12 @@ async function sendBatch(
       );
     }
     const results = await runLimited(toSend, ctx.dispatch.concurrency, async (x): Promise<SendResult> => {
+      const { message } = x.email;
+      // Nothing after the transport reads the body: let it go before the outcomes are written, so a
+      // batch's HTML does not outlive its sends (it is most of a batch's memory).
+      x.email = withoutBody(x.email);
       try {
-        return await ctx.transport.send(x.email.message);
+        return await ctx.transport.send(message);
       } catch (error) {
         // A transport that throws has not told us the message was refused; treat it as unreachable.
         return {
@@ -264,6 +268,14 @@ async function sendBatch(
   return report;
 }
 
+function withoutBody(email: ComposedEmail): ComposedEmail {
+  return {
+    ...email,
+    message: { ...email.message, html: "", text: "" },
+    record: { ...email.record, html: "", text: "" },
+  };
+}
+
 function quotasFor(campaign: Campaign, mailbox: Mailbox | null, now: Date): QuotaReservation[] {
   const quotas: QuotaReservation[] = [
     { key: `campaign:${campaign.id}`, day: campaignDay(now, campaign.timezone), limit: campaign.dailyLimit },
@@ -275,7 +287,11 @@ function quotasFor(campaign: Campaign, mailbox: Mailbox | null, now: Date): Quot
 
 /**
  * One dispatch pass over one campaign: for each of its mailboxes (or none), claim due leads in
- * batches within the daily quota and pacing, and send them.
+ * batches within the daily quota and pacing, and send them. Up to `batchesInFlight` batches run at
+ * once: the next batch is claimed and composed while the store records the last. Each claim
+ * reserves its quota and leases its leads on its own, as two engines' claims would, so the limits,
+ * fences and exactly-once guarantees hold for every batch in flight. Returns once every batch it
+ * started has finished, even when one failed or the signal aborted.
  */
 export async function dispatchCampaign(
   ctx: EngineContext,
@@ -287,32 +303,74 @@ export async function dispatchCampaign(
   const now = ctx.clock.now();
   if (!campaign.useProspectTimezone && !isInSendWindow(now, windowFor(campaign, null))) return report;
 
-  const groups: (string | null | undefined)[] =
-    campaign.mailboxIds.length > 0 ? [...campaign.mailboxIds, null] : [undefined];
-  for (const mailboxId of groups) {
-    const mailbox = mailboxId ? (ctx.mailboxCache.get(mailboxId) ?? null) : null;
-    if (mailboxId && (!mailbox || mailbox.flaggedAt)) continue;
-    for (let batch = 0; batch < ctx.dispatch.maxBatchesPerTick; batch++) {
-      if (signal?.aborted) return report;
-      const at = ctx.clock.now();
-      const paced = mailbox && mailbox.minGapSeconds > 0;
-      const gapMs = paced ? (mailbox.minGapSeconds + ctx.random.next() * mailbox.gapJitterSeconds) * 1000 : 0;
-      const claimed = await ctx.store.claimDueLeads({
-        campaignId: campaign.id,
-        mailboxId,
-        now: at,
-        limit: paced ? 1 : ctx.dispatch.batchSize,
-        leaseToken: ctx.ids.token(),
-        leaseExpiresAt: new Date(at.getTime() + ctx.dispatch.leaseMs),
-        quotas: quotasFor(campaign, mailbox, at),
-        pacing: paced ? { mailboxId: mailbox.id, nextFreeAt: new Date(at.getTime() + gapMs) } : undefined,
-      });
-      if (claimed.length === 0) break;
-      addReports(report, await sendBatch(ctx, campaign, mailbox, claimed));
-      if (paced) break;
-      if (claimed.length < ctx.dispatch.batchSize) break;
-      if (batch === ctx.dispatch.maxBatchesPerTick - 1) report.more = true;
+  const inFlight = new BatchesInFlight(Math.max(1, Math.floor(ctx.dispatch.batchesInFlight)), report);
+  try {
+    const groups: (string | null | undefined)[] =
+      campaign.mailboxIds.length > 0 ? [...campaign.mailboxIds, null] : [undefined];
+    for (const mailboxId of groups) {
+      const mailbox = mailboxId ? (ctx.mailboxCache.get(mailboxId) ?? null) : null;
+      if (mailboxId && (!mailbox || mailbox.flaggedAt)) continue;
+      for (let batch = 0; batch < ctx.dispatch.maxBatchesPerTick; batch++) {
+        await inFlight.roomForOne();
+        if (signal?.aborted) return report;
+        const at = ctx.clock.now();
+        const paced = mailbox && mailbox.minGapSeconds > 0;
+        const gapMs = paced
+          ? (mailbox.minGapSeconds + ctx.random.next() * mailbox.gapJitterSeconds) * 1000
+          : 0;
+        const claimed = await ctx.store.claimDueLeads({
+          campaignId: campaign.id,
+          mailboxId,
+          now: at,
+          limit: paced ? 1 : ctx.dispatch.batchSize,
+          leaseToken: ctx.ids.token(),
+          leaseExpiresAt: new Date(at.getTime() + ctx.dispatch.leaseMs),
+          quotas: quotasFor(campaign, mailbox, at),
+          pacing: paced ? { mailboxId: mailbox.id, nextFreeAt: new Date(at.getTime() + gapMs) } : undefined,
+        });
+        if (claimed.length === 0) break;
+        inFlight.start(sendBatch(ctx, campaign, mailbox, claimed));
+        if (paced) break;
+        if (claimed.length < ctx.dispatch.batchSize) break;
+        if (batch === ctx.dispatch.maxBatchesPerTick - 1) report.more = true;
+      }
     }
+  } finally {
+    await inFlight.all();
   }
   return report;
+}
+
+/** The batches of one pass that are still sending, at most `limit` at once, adding up their reports. */
+class BatchesInFlight {
+  private readonly running = new Set<Promise<void>>();
+  private failure: { error: unknown } | null = null;
+
+  constructor(
+    private readonly limit: number,
+    private readonly report: DispatchReport,
+  ) {}
+
+  start(batch: Promise<DispatchReport>): void {
+    const settled: Promise<void> = batch.then(
+      (done) => addReports(this.report, done),
+      (error: unknown) => {
+        this.failure ??= { error };
+      },
+    );
+    this.running.add(settled);
+    void settled.finally(() => this.running.delete(settled));
+  }
+
+  /** Waits until another batch may start; throws the first failure so no new batch starts after it. */
+  async roomForOne(): Promise<void> {
+    while (this.running.size >= this.limit) await Promise.race(this.running);
+    if (this.failure) throw this.failure.error;
+  }
+
+  /** Waits for every batch; throws the first failure once they all ended. */
+  async all(): Promise<void> {
+    while (this.running.size > 0) await Promise.all(this.running);
+    if (this.failure) throw this.failure.error;
+  }
 }

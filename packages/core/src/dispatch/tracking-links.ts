@@ -1,12 +1,11 @@
 import {
   createTokenSigner,
   createTrackingUrls,
-  findTrackableLinks,
-  injectOpenPixel,
-  insertBeforeBodyEnd,
-  listUnsubscribeHeaders,
-  rewriteLinks,
-  unsubscribeFooter,
+  decorateHtml,
+  openPixelMarkup,
+  senderFooter,
+  senderUnsubscribeHeaders,
+  type TokenSigner,
 } from "../tracking/index.js";
 
 /** How tracking and unsubscribe links are built. */
@@ -26,26 +25,32 @@ export interface TrackingOptions {
   footer?: { postalAddress: string } | null;
 }
 
-/** The links of one email, signed. */
+/** The signed links of one email: known before it is rendered, applied once it is. */
 export interface EmailLinks {
   unsubscribeUrl: string;
   headers: Record<string, string>;
+  /**
+   * Rewrites links for click tracking and adds the open pixel and the footer, as the campaign
+   * asks, in one pass over the HTML.
+   */
+  decorate(
+    content: { html: string; text: string },
+    options: { trackOpens: boolean; trackClicks: boolean },
+  ): { html: string; text: string; links: string[] };
 }
 
 /** Builds signed tracking URLs and decorates rendered emails with them. Internal to the engine. */
 export interface TrackingLinks {
-  readonly signer: ReturnType<typeof createTokenSigner>;
+  readonly signer: TokenSigner;
   readonly options: TrackingOptions;
-  /** The unsubscribe URL and List-Unsubscribe headers of one email. */
-  linksFor(emailId: string): Promise<EmailLinks>;
-  /** Rewrites links for click tracking, adds the open pixel and the footer, as the campaign asks. */
-  decorate(
-    emailId: string,
-    content: { html: string; text: string },
-    options: { trackOpens: boolean; trackClicks: boolean; unsubscribeUrl: string },
-  ): Promise<{ html: string; text: string; links: string[] }>;
+  /** The links of one email, signed synchronously (no await per email or per token). */
+  linksFor(emailId: string): EmailLinks;
 }
 
+/**
+ * Checks the tracking options once (base URLs, secrets, footer address, mailto), so each email
+ * only signs its tokens and builds strings from checked parts.
+ */
 export function createTrackingLinks(options: TrackingOptions): TrackingLinks {
   const signer = createTokenSigner(options.secrets);
   const urls = createTrackingUrls(options.baseUrl);
@@ -55,39 +60,35 @@ export function createTrackingLinks(options: TrackingOptions): TrackingLinks {
     const base = options.unsubscribeBaseUrl.replace(/\/+$/, "");
     unsubscribeUrl = (token) => `${base}/${token}`;
   }
+  const headersFor = senderUnsubscribeHeaders(options.unsubscribeMailto ?? undefined, [
+    "tracking",
+    "unsubscribeMailto",
+  ]);
+  const footer = options.footer
+    ? senderFooter(options.footer.postalAddress, ["tracking", "footer", "postalAddress"])
+    : null;
   return {
     signer,
     options,
-    async linksFor(emailId) {
-      const url = unsubscribeUrl(await signer.sign({ kind: "unsubscribe", emailId }));
-      const headers = listUnsubscribeHeaders({
-        url,
-        mailto: options.unsubscribeMailto ?? undefined,
-      });
-      return { unsubscribeUrl: url, headers };
-    },
-    async decorate(emailId, content, flags) {
-      let html = content.html;
-      let text = content.text;
-      if (options.footer) {
-        const footer = { postalAddress: options.footer.postalAddress, unsubscribeUrl: flags.unsubscribeUrl };
-        html = insertBeforeBodyEnd(html, unsubscribeFooter({ ...footer, format: "html" }));
-        text = `${text}\n\n${unsubscribeFooter({ ...footer, format: "text" })}`;
-      }
-      let links: string[] = [];
-      if (flags.trackClicks) {
-        const skip = (url: string) => url === flags.unsubscribeUrl;
-        links = findTrackableLinks(html, { skip });
-        const tokens = await Promise.all(
-          links.map((_, linkIndex) => signer.sign({ kind: "click", emailId, linkIndex })),
-        );
-        html = rewriteLinks(html, (_url, index) => urls.click(tokens[index]!), { skip }).html;
-      }
-      if (flags.trackOpens) {
-        const token = await signer.sign({ kind: "open", emailId });
-        html = injectOpenPixel(html, urls.open(token));
-      }
-      return { html, text, links };
+    linksFor(emailId) {
+      const tokens = signer.forEmail(emailId);
+      const url = unsubscribeUrl(tokens.unsubscribe());
+      return {
+        unsubscribeUrl: url,
+        headers: headersFor(url),
+        decorate(content, flags) {
+          const beforeBodyEnd =
+            (footer ? footer.html(url) : "") +
+            (flags.trackOpens ? openPixelMarkup(urls.open(tokens.open())) : "");
+          const decorated = decorateHtml(content.html, {
+            toTrackedUrl: flags.trackClicks ? (_url, index) => urls.click(tokens.click(index)) : undefined,
+            skip: (link) => link === url,
+            beforeBodyEnd: beforeBodyEnd === "" ? undefined : beforeBodyEnd,
+          });
+          const text = footer ? `${content.text}\n\n${footer.text(url)}` : content.text;
+          return { html: decorated.html, text, links: decorated.links };
+        },
+      };
     },
   };
 }

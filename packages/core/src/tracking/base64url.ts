@@ -1,19 +1,23 @@
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const VALUES = new Map([...ALPHABET].map((char, value) => [char, value]));
 
+const CODES = Uint8Array.from(ALPHABET, (char) => char.charCodeAt(0));
+
 /** Encodes bytes as unpadded base64url (RFC 4648 §5). */
 export function encodeBase64Url(bytes: Uint8Array): string {
-  let out = "";
+  // Character codes first, one string at the end: no intermediate string per character.
+  const out = new Uint8Array(Math.ceil((bytes.length * 4) / 3));
+  let at = 0;
   for (let i = 0; i < bytes.length; i += 3) {
     const a = bytes[i]!;
     const b = bytes[i + 1];
     const c = bytes[i + 2];
-    out += ALPHABET[a >> 2]!;
-    out += ALPHABET[((a & 0x03) << 4) | ((b ?? 0) >> 4)]!;
-    if (b !== undefined) out += ALPHABET[((b & 0x0f) << 2) | ((c ?? 0) >> 6)]!;
-    if (c !== undefined) out += ALPHABET[c & 0x3f]!;
+    out[at++] = CODES[a >> 2]!;
+    out[at++] = CODES[((a & 0x03) << 4) | ((b ?? 0) >> 4)]!;
+    if (b !== undefined) out[at++] = CODES[((b & 0x0f) << 2) | ((c ?? 0) >> 6)]!;
+    if (c !== undefined) out[at++] = CODES[c & 0x3f]!;
   }
-  return out;
+  return String.fromCharCode.apply(null, out as unknown as number[]);
 }
 
 /**

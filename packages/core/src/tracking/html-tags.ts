@@ -19,12 +19,41 @@ export interface HtmlTag {
   start: number;
   /** Offset just past `>`. */
   end: number;
+  /** In source order; empty for end tags and for start tags `attributesOf` left out. */
   attributes: HtmlAttribute[];
 }
 
 /** Elements whose content is text, not markup: a `<a` inside them is not a tag. */
 const RAW_TEXT = new Set(["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"]);
-const SPACE = /[\t\n\f\r ]/;
+
+/** Options of `scanTags`. */
+export interface ScanTagsOptions {
+  /**
+   * Which start tags need their attributes (by lower-cased name); the others are yielded with none,
+   * which saves building them. All by default.
+   */
+  attributesOf?: (name: string) => boolean;
+}
+
+const TAB = 9;
+const LF = 10;
+const FF = 12;
+const CR = 13;
+const SPACE = 32;
+const QUOTE = 34;
+const APOSTROPHE = 39;
+const SLASH = 47;
+const EQUALS = 61;
+const GT = 62;
+
+/** HTML's ASCII whitespace (the tokenizer's attribute separators). */
+function isSpace(code: number): boolean {
+  return code === SPACE || code === LF || code === TAB || code === CR || code === FF;
+}
+
+function isAsciiLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
 
 /**
  * Yields the start and end tags of an HTML document in order, following the HTML tokenizer for
@@ -32,28 +61,32 @@ const SPACE = /[\t\n\f\r ]/;
  * are skipped, so are the contents of raw text elements, and attributes may be double-quoted,
  * single-quoted or unquoted. A tag cut off by the end of the input is not yielded.
  */
-export function* scanTags(html: string): Generator<HtmlTag> {
+export function* scanTags(html: string, options: ScanTagsOptions = {}): Generator<HtmlTag> {
   let at = 0;
   while (at < html.length) {
     const lt = html.indexOf("<", at);
     if (lt < 0 || lt + 1 >= html.length) return;
-    const next = html.charAt(lt + 1);
-    if (next === "!") {
+    const next = html.charCodeAt(lt + 1);
+    if (next === 33 /* ! */) {
       at = skipMarkupDeclaration(html, lt);
       continue;
     }
-    if (next === "?") {
+    if (next === 63 /* ? */) {
       at = skipTo(html, ">", lt + 2);
       continue;
     }
-    const closing = next === "/";
+    const closing = next === SLASH;
     const nameStart = closing ? lt + 2 : lt + 1;
-    if (!/[A-Za-z]/.test(html.charAt(nameStart))) {
+    if (!isAsciiLetter(html.charCodeAt(nameStart))) {
       // `</>` is dropped, `</1` is a bogus comment, a lone `<` is text.
-      at = closing ? (html.charAt(nameStart) === ">" ? nameStart + 1 : skipTo(html, ">", nameStart)) : lt + 1;
+      at = closing
+        ? html.charCodeAt(nameStart) === GT
+          ? nameStart + 1
+          : skipTo(html, ">", nameStart)
+        : lt + 1;
       continue;
     }
-    const tag = readTag(html, lt, nameStart, closing);
+    const tag = readTag(html, lt, nameStart, closing, options.attributesOf);
     if (!tag) return;
     yield tag;
     at = tag.end;
@@ -61,54 +94,66 @@ export function* scanTags(html: string): Generator<HtmlTag> {
   }
 }
 
-function readTag(html: string, start: number, nameStart: number, closing: boolean): HtmlTag | null {
+function readTag(
+  html: string,
+  start: number,
+  nameStart: number,
+  closing: boolean,
+  attributesOf: ((name: string) => boolean) | undefined,
+): HtmlTag | null {
+  const length = html.length;
   let at = nameStart;
-  while (
-    at < html.length &&
-    !SPACE.test(html.charAt(at)) &&
-    html.charAt(at) !== "/" &&
-    html.charAt(at) !== ">"
-  ) {
-    at++;
+  for (let c = html.charCodeAt(at); at < length && !isSpace(c) && c !== SLASH && c !== GT; ) {
+    c = html.charCodeAt(++at);
   }
   const name = html.slice(nameStart, at).toLowerCase();
+  // End tags' attributes are parse errors that browsers drop; only their extent matters.
+  const keep = !closing && (attributesOf === undefined || attributesOf(name));
   const attributes: HtmlAttribute[] = [];
-  while (at < html.length) {
-    const char = html.charAt(at);
-    if (SPACE.test(char) || char === "/") {
+  while (at < length) {
+    const char = html.charCodeAt(at);
+    if (isSpace(char) || char === SLASH) {
       at++;
       continue;
     }
-    if (char === ">") return { name, closing, start, end: at + 1, attributes };
+    if (char === GT) return { name, closing, start, end: at + 1, attributes };
     // Attribute name: a leading `=` belongs to the name, as in the spec.
     const attrStart = at;
     at++;
-    while (at < html.length && !/[\t\n\f\r />=]/.test(html.charAt(at))) at++;
-    const attrName = html.slice(attrStart, at).toLowerCase();
-    while (at < html.length && SPACE.test(html.charAt(at))) at++;
-    if (html.charAt(at) !== "=") {
-      attributes.push({ name: attrName, value: null, valueStart: at, valueEnd: at });
+    for (
+      let c = html.charCodeAt(at);
+      at < length && !isSpace(c) && c !== SLASH && c !== GT && c !== EQUALS;
+    ) {
+      c = html.charCodeAt(++at);
+    }
+    const attrName = keep ? html.slice(attrStart, at).toLowerCase() : "";
+    while (at < length && isSpace(html.charCodeAt(at))) at++;
+    if (html.charCodeAt(at) !== EQUALS) {
+      if (keep) attributes.push({ name: attrName, value: null, valueStart: at, valueEnd: at });
       continue;
     }
     at++;
-    while (at < html.length && SPACE.test(html.charAt(at))) at++;
-    const quote = html.charAt(at);
-    if (quote === '"' || quote === "'") {
-      const close = html.indexOf(quote, at + 1);
+    while (at < length && isSpace(html.charCodeAt(at))) at++;
+    const quote = html.charCodeAt(at);
+    if (quote === QUOTE || quote === APOSTROPHE) {
+      const close = html.indexOf(quote === QUOTE ? '"' : "'", at + 1);
       if (close < 0) return null;
-      attributes.push({
-        name: attrName,
-        value: html.slice(at + 1, close),
-        valueStart: at,
-        valueEnd: close + 1,
-      });
+      if (keep) {
+        attributes.push({
+          name: attrName,
+          value: html.slice(at + 1, close),
+          valueStart: at,
+          valueEnd: close + 1,
+        });
+      }
       at = close + 1;
-    } else if (quote === ">") {
-      attributes.push({ name: attrName, value: "", valueStart: at, valueEnd: at });
+    } else if (quote === GT) {
+      if (keep) attributes.push({ name: attrName, value: "", valueStart: at, valueEnd: at });
     } else {
       const valueStart = at;
-      while (at < html.length && !SPACE.test(html.charAt(at)) && html.charAt(at) !== ">") at++;
-      attributes.push({ name: attrName, value: html.slice(valueStart, at), valueStart, valueEnd: at });
+      for (let c = html.charCodeAt(at); at < length && !isSpace(c) && c !== GT; ) c = html.charCodeAt(++at);
+      if (keep)
+        attributes.push({ name: attrName, value: html.slice(valueStart, at), valueStart, valueEnd: at });
     }
   }
   return null;
@@ -138,9 +183,14 @@ function skipTo(html: string, char: string, from: number): number {
   return found < 0 ? html.length : found + 1;
 }
 
+/** The end-tag pattern of each raw text element, built once (`exec` runs synchronously from `lastIndex`). */
+const RAW_TEXT_END = new Map(
+  [...RAW_TEXT].map((name) => [name, new RegExp(`</${name}(?=[\\t\\n\\f\\r />]|$)`, "gi")]),
+);
+
 function skipRawText(html: string, name: string, from: number): number {
   // Case-insensitive search without lower-casing the document, which could shift offsets.
-  const end = new RegExp(`</${name}(?=[\\t\\n\\f\\r />]|$)`, "gi");
+  const end = RAW_TEXT_END.get(name)!;
   end.lastIndex = from;
   const found = end.exec(html);
   return found ? found.index : html.length;

@@ -1,5 +1,5 @@
 import { escapeHtml } from "./html-entities.js";
-import { scanTags } from "./html-tags.js";
+import { decorateHtml } from "./rewrite-links.js";
 
 /**
  * Adds a 1×1 open-tracking image just before the document's `</body>` (the last real one, not one
@@ -11,18 +11,18 @@ import { scanTags } from "./html-tags.js";
  * ```
  */
 export function injectOpenPixel(html: string, pixelUrl: string): string {
-  const pixel =
+  return insertBeforeBodyEnd(html, openPixelMarkup(pixelUrl));
+}
+
+/** The open-tracking image `injectOpenPixel` adds, for a document decorated in one pass. */
+export function openPixelMarkup(pixelUrl: string): string {
+  return (
     `<img src="${escapeHtml(pixelUrl)}" width="1" height="1" alt="" ` +
-    'style="display:none;width:1px;height:1px;max-height:1px;overflow:hidden;border:0;margin:0;padding:0">';
-  return insertBeforeBodyEnd(html, pixel);
+    'style="display:none;width:1px;height:1px;max-height:1px;overflow:hidden;border:0;margin:0;padding:0">'
+  );
 }
 
 /** Inserts markup just before the last `</body>` of a document, or appends it when there is none. */
 export function insertBeforeBodyEnd(html: string, markup: string): string {
-  let bodyEnd: number | null = null;
-  for (const tag of scanTags(html)) {
-    if (tag.closing && tag.name === "body") bodyEnd = tag.start;
-  }
-  if (bodyEnd === null) return html + markup;
-  return html.slice(0, bodyEnd) + markup + html.slice(bodyEnd);
+  return decorateHtml(html, { beforeBodyEnd: markup }).html;
 }

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { findTrackableLinks, rewriteLinks } from "./rewrite-links.js";
+import { insertBeforeBodyEnd } from "./open-pixel.js";
+import { decorateHtml, findTrackableLinks, rewriteLinks } from "./rewrite-links.js";
 
 const track = (_url: string, index: number) => `https://t.example/c/${index}`;
 
@@ -222,6 +223,50 @@ describe("rewriteLinks", () => {
         expect(tracked.links.length).toBeLessThanOrEqual((html.match(/<a/gi) ?? []).length);
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe("decorateHtml", () => {
+  it("rewrites links and inserts before </body> in one pass, as the two steps in turn", () => {
+    const fragment = fc.oneof(
+      fc.string({ maxLength: 8 }),
+      fc.constantFrom(
+        '<a href="https://e.com/x">',
+        "<a href=https://e.com/z>",
+        '<a href="https://e.com/skip">',
+        "</a>",
+        "<body>",
+        "</body>",
+        "</BODY >",
+        "<!--",
+        "-->",
+        "<script>",
+        "</script>",
+        '"',
+        "<",
+      ),
+    );
+    fc.assert(
+      fc.property(fc.array(fragment, { maxLength: 30 }), fc.boolean(), (parts, withMarkup) => {
+        const html = parts.join("");
+        const skip = (url: string) => url.endsWith("/skip");
+        const markup = withMarkup ? '<img src="p">' : undefined;
+        const once = decorateHtml(html, { toTrackedUrl: track, skip, beforeBodyEnd: markup });
+        const rewritten = rewriteLinks(html, track, { skip });
+        expect(once.links).toEqual(rewritten.links);
+        expect(once.html).toBe(
+          markup === undefined ? rewritten.html : insertBeforeBodyEnd(rewritten.html, markup),
+        );
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("places the markup before the last real </body> even when tracked links follow it", () => {
+    const html = '<body><a href="https://e.com/1">1</a></body><a href="https://e.com/2">2</a>';
+    expect(decorateHtml(html, { toTrackedUrl: track, beforeBodyEnd: "<i>" }).html).toBe(
+      '<body><a href="https://t.example/c/0">1</a><i></body><a href="https://t.example/c/1">2</a>',
     );
   });
 });

@@ -1,3 +1,4 @@
+import { createHash, createHmac } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isCadenzaError } from "../errors.js";
@@ -159,6 +160,96 @@ describe("tracking tokens", () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+/** The token format computed independently: Node's own HMAC over the documented layout. */
+function nodeToken(secret: string, keyId: string, payload: TokenPayload): string {
+  const tag = createHash("sha256").update(`cadenza/tracking-token/key\0${keyId}`).digest();
+  const kind = { open: 1, click: 2, unsubscribe: 3 }[payload.kind];
+  const index = payload.kind === "click" ? [payload.linkIndex >> 8, payload.linkIndex & 0xff] : [];
+  const body = Buffer.from([
+    0x10 | kind,
+    tag[0]!,
+    tag[1]!,
+    ...Buffer.from(payload.emailId.replaceAll("-", ""), "hex"),
+    ...index,
+  ]);
+  const mac = createHmac("sha256", secret).update("cadenza/tracking-token/v1\0").update(body).digest();
+  return Buffer.concat([body, mac]).toString("base64url");
+}
+
+/** A token as the Web Crypto signer of earlier versions produced it (`crypto.subtle.sign`). */
+async function webCryptoToken(secret: string, payload: TokenPayload): Promise<string> {
+  const encoder = new TextEncoder();
+  const key = await crypto.subtle.importKey(
+    "raw",
+    encoder.encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const body = Buffer.from(nodeToken(secret, secret, payload), "base64url").subarray(
+    0,
+    payload.kind === "click" ? 21 : 19,
+  );
+  const mac = await crypto.subtle.sign(
+    "HMAC",
+    key,
+    Buffer.concat([encoder.encode("cadenza/tracking-token/v1\0"), body]),
+  );
+  return Buffer.concat([body, Buffer.from(mac)]).toString("base64url");
+}
+
+describe("tracking token format", () => {
+  it("signs byte for byte what Node's HMAC computes over the documented layout", async () => {
+    const signer = createTokenSigner([SECRET_A]);
+    const byId = createTokenSigner([{ id: "2025-06", secret: SECRET_B }]);
+    for (const payload of payloads) {
+      expect(await signer.sign(payload)).toBe(nodeToken(SECRET_A, SECRET_A, payload));
+      expect(await byId.sign(payload)).toBe(nodeToken(SECRET_B, "2025-06", payload));
+    }
+  });
+
+  it("verifies tokens of the earlier Web Crypto signer, and Web Crypto verifies its tokens", async () => {
+    const signer = createTokenSigner([SECRET_A]);
+    const encoder = new TextEncoder();
+    const key = await crypto.subtle.importKey(
+      "raw",
+      encoder.encode(SECRET_A),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["verify"],
+    );
+    for (const payload of payloads) {
+      const old = await webCryptoToken(SECRET_A, payload);
+      expect(await signer.verify(old, payload.kind)).toEqual(payload);
+      const bytes = Buffer.from(await signer.sign(payload), "base64url");
+      const body = bytes.subarray(0, bytes.length - 32);
+      const data = Buffer.concat([encoder.encode("cadenza/tracking-token/v1\0"), body]);
+      expect(await crypto.subtle.verify("HMAC", key, bytes.subarray(bytes.length - 32), data)).toBe(true);
+    }
+  });
+
+  it("signs an email's tokens synchronously, the same as one by one", async () => {
+    const signer = createTokenSigner([SECRET_B, SECRET_A]);
+    const tokens = signer.forEmail(EMAIL.toUpperCase());
+    expect(tokens.open()).toBe(await signer.sign({ kind: "open", emailId: EMAIL }));
+    expect(tokens.unsubscribe()).toBe(await signer.sign({ kind: "unsubscribe", emailId: EMAIL }));
+    for (const linkIndex of [0, 1, 300, 65535]) {
+      const token = tokens.click(linkIndex);
+      expect(token).toBe(await signer.sign({ kind: "click", emailId: EMAIL, linkIndex }));
+      expect(await signer.verify(token, "click")).toEqual({ kind: "click", emailId: EMAIL, linkIndex });
+    }
+  });
+
+  it("refuses a bad email id or link index when signing an email's tokens", () => {
+    const signer = createTokenSigner([SECRET_A]);
+    expect(() => signer.forEmail("not-a-uuid")).toThrow(expect.objectContaining({ code: "VALIDATION" }));
+    const tokens = signer.forEmail(EMAIL);
+    for (const linkIndex of [-1, 65536, 1.5, Number.NaN]) {
+      expect(() => tokens.click(linkIndex)).toThrow(expect.objectContaining({ code: "VALIDATION" }));
+    }
   });
 });
 
