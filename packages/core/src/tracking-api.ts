@@ -1,7 +1,9 @@
 import type { EngineContext } from "./engine-context.js";
 import { recordUnsubscribe } from "./lead/lead-signals.js";
+import type { EngagementResult, EngagementWrite, TrackingTarget } from "./ports.js";
 import { campaignDay } from "./schedule/index.js";
 import { classifyClick, classifyOpen } from "./tracking/index.js";
+import { type BatchLimits, batchCalls } from "./tracking/batch-calls.js";
 
 /** What a tracking request carries besides its token. */
 export interface TrackingRequest {
@@ -12,32 +14,44 @@ export interface TrackingRequest {
 }
 
 /**
+ * Opens and clicks arrive by the thousand at once: up to this many share one lookup and one write,
+ * and past this many waiting, a request is refused (the handler still answers the pixel).
+ */
+const TRACKING_BATCH: BatchLimits = { maxBatch: 500, maxWaiting: 10_000 };
+
+/**
  * Records opens, clicks and unsubscribes from signed tokens. A token that does not verify records
  * nothing. The HTTP handlers of `@cadenza/http` call these.
+ *
+ * Opens and clicks are grouped: requests that arrive while the store is busy with earlier ones share
+ * the next lookup (`getTrackingTargets`) and the next write (`recordEngagements`, one transaction),
+ * and each call still resolves only once its own engagement is written.
  */
 export function createTrackingApi(ctx: EngineContext) {
-  async function resolve(token: string, kind: "open" | "click" | "unsubscribe") {
+  const lookUp = batchCalls<string, TrackingTarget | null>(async (emailIds) => {
+    const found = new Map((await ctx.store.getTrackingTargets(emailIds)).map((t) => [t.id, t]));
+    return emailIds.map((id) => found.get(id) ?? null);
+  }, TRACKING_BATCH);
+  const record = batchCalls<EngagementWrite, EngagementResult>(
+    (engagements) => ctx.store.recordEngagements(engagements),
+    TRACKING_BATCH,
+  );
+
+  async function resolve(token: string, kind: "open" | "click") {
     if (!ctx.tracking) return null;
     const payload = await ctx.tracking.signer.verify(token, kind);
     if (!payload) return null;
-    const email = await ctx.store.getEmail(payload.emailId);
-    if (email?.direction !== "outbound") return null;
-    return { payload, email };
+    const email = await lookUp(payload.emailId);
+    return email ? { payload, email } : null;
   }
 
-  // Opens and clicks arrive by the thousand for a handful of campaigns: remember each campaign's time
-  // zone for a minute instead of reading the campaign on every request.
-  const zones = new Map<string, { timezone: string; until: number }>();
-  async function dayOf(campaignId: string | null, at: Date): Promise<string> {
-    if (!campaignId) return campaignDay(at, "UTC");
-    let zone = zones.get(campaignId);
-    if (!zone || zone.until < at.getTime()) {
-      const campaign = await ctx.store.getCampaign(campaignId);
-      zone = { timezone: campaign?.timezone ?? "UTC", until: at.getTime() + 60_000 };
-      if (zones.size > 1000) zones.clear();
-      zones.set(campaignId, zone);
-    }
-    return campaignDay(at, zone.timezone);
+  // Unsubscribes are rare and must take effect at once: looked up on their own.
+  async function resolveUnsubscribe(token: string): Promise<TrackingTarget | null> {
+    if (!ctx.tracking) return null;
+    const payload = await ctx.tracking.signer.verify(token, "unsubscribe");
+    if (!payload) return null;
+    const [email] = await ctx.store.getTrackingTargets([payload.emailId]);
+    return email ?? null;
   }
 
   return {
@@ -53,19 +67,17 @@ export function createTrackingApi(ctx: EngineContext) {
         secondsSinceSent: (at.getTime() - sentAt.getTime()) / 1000,
         ip: request.ip ?? null,
       });
-      const [result] = await ctx.store.recordEngagements([
-        {
-          kind: "open",
-          emailId: found.email.id,
-          eventId: ctx.ids.id(),
-          at,
-          day: await dayOf(found.email.campaignId, at),
-          machine: verdict.machine,
-          userAgent: request.userAgent ?? null,
-          ip: request.ip ?? null,
-        },
-      ]);
-      if (result?.firstHuman || result?.firstMachine) {
+      const result = await record({
+        kind: "open",
+        emailId: found.email.id,
+        eventId: ctx.ids.id(),
+        at,
+        day: campaignDay(at, found.email.timezone),
+        machine: verdict.machine,
+        userAgent: request.userAgent ?? null,
+        ip: request.ip ?? null,
+      });
+      if (result.firstHuman || result.firstMachine) {
         await ctx.hooks.emit([
           {
             id: ctx.ids.id(),
@@ -78,7 +90,7 @@ export function createTrackingApi(ctx: EngineContext) {
           },
         ]);
       }
-      return { recorded: result?.found ?? false, machine: verdict.machine };
+      return { recorded: result.found, machine: verdict.machine };
     },
 
     /** Records a click and answers the URL to redirect to: always one that was in the email. */
@@ -94,20 +106,18 @@ export function createTrackingApi(ctx: EngineContext) {
         method: request.method ?? "GET",
         secondsSinceSent: (at.getTime() - sentAt.getTime()) / 1000,
       });
-      const [result] = await ctx.store.recordEngagements([
-        {
-          kind: "click",
-          emailId: found.email.id,
-          eventId: ctx.ids.id(),
-          at,
-          day: await dayOf(found.email.campaignId, at),
-          machine: verdict.machine,
-          url,
-          userAgent: request.userAgent ?? null,
-          ip: request.ip ?? null,
-        },
-      ]);
-      if (result?.firstHuman) {
+      const result = await record({
+        kind: "click",
+        emailId: found.email.id,
+        eventId: ctx.ids.id(),
+        at,
+        day: campaignDay(at, found.email.timezone),
+        machine: verdict.machine,
+        url,
+        userAgent: request.userAgent ?? null,
+        ip: request.ip ?? null,
+      });
+      if (result.firstHuman) {
         await ctx.hooks.emit([
           {
             id: ctx.ids.id(),
@@ -125,22 +135,22 @@ export function createTrackingApi(ctx: EngineContext) {
 
     /** Whether an unsubscribe token is valid, and the address it is for (for the confirmation page). */
     async unsubscribeTarget(token: string): Promise<{ email: string } | null> {
-      const found = await resolve(token, "unsubscribe");
-      return found ? { email: found.email.toEmail } : null;
+      const email = await resolveUnsubscribe(token);
+      return email ? { email: email.toEmail } : null;
     },
 
     /** Unsubscribes at once (POST, RFC 8058 one-click). Idempotent; false for a bad token. */
     async unsubscribe(token: string): Promise<boolean> {
-      const found = await resolve(token, "unsubscribe");
-      if (!found) return false;
-      if (found.email.leadId) {
-        await recordUnsubscribe(ctx, { emailId: found.email.id });
+      const email = await resolveUnsubscribe(token);
+      if (!email) return false;
+      if (email.leadId) {
+        await recordUnsubscribe(ctx, { emailId: email.id });
       } else {
         await ctx.store.suppress([
           {
-            email: found.email.toEmail,
+            email: email.toEmail,
             reason: "unsubscribed",
-            campaignId: found.email.campaignId,
+            campaignId: email.campaignId,
             createdAt: ctx.clock.now(),
           },
         ]);

@@ -13,13 +13,28 @@ import { insertEvents } from "./append-events.js";
 import { lockLeads } from "./lock-leads.js";
 
 type Stamp = "opened_at" | "clicked_at" | "machine_opened_at";
+const STAMPS: readonly Stamp[] = ["opened_at", "clicked_at", "machine_opened_at"];
+
+interface EngagedEmail {
+  id: string;
+  campaign_id: string | null;
+  lead_id: string | null;
+  step_number: number | null;
+  variant: string | null;
+}
 
 /**
- * Records opens and clicks in one transaction. Whether an engagement is an email's first is decided
- * by the database (`UPDATE … WHERE opened_at IS NULL`), so two trackers racing on one email count it
- * once. A first human open moves `opens` and the lead's `emails_opened`; a first human click moves
- * `clicks` and, when the email had no human open yet, counts as its first open too. Automatic
- * engagement (either kind) only moves `machineOpens`, once. Every engagement is appended as an event.
+ * Records a batch of opens and clicks in one transaction, with a number of statements that does not
+ * grow with the batch: one read of the emails, at most one `UPDATE … WHERE <stamp> IS NULL` per stamp
+ * column (none once every email of the batch was engaged before), one update of the leads, the
+ * counter upserts with summed deltas, and one insert of the events.
+ *
+ * Whether an engagement is an email's first is decided by the database (the stamp's `IS NULL`, checked
+ * again under the row lock), so trackers racing in other processes count each email once; within the
+ * batch, the first engagement in order is the first. A first human open moves `opens` and the lead's
+ * `emails_opened`; a first human click moves `clicks` and, when the email had no human open yet,
+ * counts as its first open too. Automatic engagement (either kind) only moves `machineOpens`, once.
+ * Every engagement is appended as an event.
  */
 export function recordEngagements(
   ctx: SqlContext,
@@ -29,42 +44,57 @@ export function recordEngagements(
   return inTransaction(ctx, async (trx) => {
     const { db, dialect } = trx;
     const ids = [...new Set(engagements.map((e) => e.emailId))].filter((id) => dialect.isId(id));
-    const emails =
+    const rows =
       ids.length === 0
         ? []
         : await db
             .selectFrom("emails")
-            .select(["id", "campaign_id", "lead_id", "step_number", "variant"])
+            .select([
+              "id",
+              "campaign_id",
+              "lead_id",
+              "step_number",
+              "variant",
+              "opened_at",
+              "clicked_at",
+              "machine_opened_at",
+            ])
             .where("id", "in", ids)
             .where("direction", "=", sql.lit("outbound"))
             .execute();
-    const byId = new Map(emails.map((e) => [e.id, e]));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+
+    // The stamps this batch would set: per column, each email's first engagement that wants it. A
+    // stamp already set stays set, so one read outside any lock rules it out for good.
+    const wanted = new Map<Stamp, Map<string, EngagementWrite>>(STAMPS.map((s) => [s, new Map()]));
+    for (const e of engagements) {
+      const row = byId.get(e.emailId);
+      if (!row) continue;
+      for (const stamp of stampsOf(e)) {
+        const firsts = wanted.get(stamp)!;
+        if (row[stamp] === null && !firsts.has(e.emailId)) firsts.set(e.emailId, e);
+      }
+    }
+
     // Leads before emails: the order completeSends takes them in, so the two never deadlock.
+    const opening = [...wanted.get("opened_at")!.keys()];
     await lockLeads(
       trx,
-      emails.flatMap((e) => (e.lead_id ? [e.lead_id] : [])),
+      opening.flatMap((id) => byId.get(id)?.lead_id ?? []),
     );
-
-    const stamp = async (emailId: string, column: Stamp, at: Date): Promise<boolean> => {
-      const time = dialect.values.time(at);
-      const result = await db
-        .updateTable("emails")
-        .set({
-          [column]: time,
-          ...(column === "opened_at"
-            ? { status: sql`case when status = 'sent' then 'opened' else status end` }
-            : {}),
-        })
-        .where("id", "=", emailId)
-        .where(column, "is", null)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
-    };
+    const stamped = new Map<Stamp, Set<string>>();
+    for (const stamp of STAMPS) {
+      const firsts = wanted.get(stamp)!;
+      stamped.set(stamp, firsts.size === 0 ? new Set() : await setStamps(trx, stamp, firsts));
+    }
 
     const counters = new CounterBatch();
     const opensByLead = new Map<string, number>();
     const events: NewEvent[] = [];
     const results: EngagementResult[] = [];
+    // Each stamp set is the first of exactly the engagement that asked for it.
+    const isFirst = (stamp: Stamp, e: EngagementWrite) =>
+      wanted.get(stamp)!.get(e.emailId) === e && stamped.get(stamp)!.has(e.emailId);
     for (const e of engagements) {
       const email = byId.get(e.emailId);
       if (!email) {
@@ -75,14 +105,14 @@ export function recordEngagements(
       let firstHuman = false;
       let firstMachine = false;
       if (e.machine) {
-        firstMachine = await stamp(email.id, "machine_opened_at", e.at);
+        firstMachine = isFirst("machine_opened_at", e);
         if (firstMachine) count("machineOpens");
       } else {
-        if (e.kind === "click" && (await stamp(email.id, "clicked_at", e.at))) {
+        if (e.kind === "click" && isFirst("clicked_at", e)) {
           firstHuman = true;
           count("clicks");
         }
-        if (await stamp(email.id, "opened_at", e.at)) {
+        if (isFirst("opened_at", e)) {
           firstHuman = true;
           count("opens");
           if (email.lead_id) opensByLead.set(email.lead_id, (opensByLead.get(email.lead_id) ?? 0) + 1);
@@ -105,11 +135,16 @@ export function recordEngagements(
         },
       });
     }
-    for (const [leadId, n] of [...opensByLead].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (opensByLead.size > 0) {
+      const v = dialect.jsonRows(
+        [...opensByLead].map(([id, n]) => ({ id, n })),
+        { id: "id", n: "int" },
+      );
       await db
-        .updateTable("campaign_leads")
-        .set((eb) => ({ emails_opened: eb("emails_opened", "+", n) }))
-        .where("id", "=", leadId)
+        .updateTable("campaign_leads as l")
+        .from(v.as("v"))
+        .set({ emails_opened: sql`l.emails_opened + v.n` })
+        .whereRef("l.id", "=", "v.id")
         .execute();
     }
     await counters.flush(trx);
@@ -118,11 +153,41 @@ export function recordEngagements(
   });
 }
 
-function deltaFor(
-  email: { campaign_id: string | null; step_number: number | null; variant: string | null },
-  field: StepCounterField,
-  day: string,
-): CounterDelta[] {
+/** The stamp columns an engagement sets on a first: human opens and clicks open, clicks click. */
+function stampsOf(e: EngagementWrite): Stamp[] {
+  if (e.machine) return ["machine_opened_at"];
+  return e.kind === "click" ? ["clicked_at", "opened_at"] : ["opened_at"];
+}
+
+/**
+ * Sets one stamp column on the emails where it is still unset, each to its first engagement's time,
+ * in one statement; returns the ids it set (a racing transaction that set one first wins it).
+ */
+async function setStamps(
+  { db, dialect }: SqlContext,
+  stamp: Stamp,
+  firsts: ReadonlyMap<string, EngagementWrite>,
+): Promise<Set<string>> {
+  const v = dialect.jsonRows(
+    [...firsts].map(([id, e]) => ({ target: id, stamp_at: e.at.toISOString() })),
+    { target: "id", stamp_at: "time" },
+  );
+  const rows = await db
+    .updateTable("emails as e")
+    .from(v.as("v"))
+    .set({
+      [stamp]: sql`v.stamp_at`,
+      ...(stamp === "opened_at" ? { status: sql`case when e.status = 'sent' then 'opened' else e.status end` } : {}),
+    })
+    .whereRef("e.id", "=", "v.target")
+    .where(`e.${stamp}`, "is", null)
+    // Unqualified: SQLite's RETURNING names only the updated table's columns, and `v` has no `id`.
+    .returning("id")
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+function deltaFor(email: EngagedEmail, field: StepCounterField, day: string): CounterDelta[] {
   if (email.campaign_id === null || email.step_number === null || email.variant === null) return [];
   return [
     {
