@@ -57,6 +57,8 @@ export function trackBenchmark(kind: "open" | "click") {
       bare.go();
       const recorded = (await server.done).result as TrackingServerReport;
       const answered = (await bare.done).result as BareServerReport;
+      // Let both exit on their own: a process killed before it exits writes no `--profile`.
+      await Promise.all(children.map(exited));
       if (recorded.queries)
         printQueryCounts(`track-${kind}`, recorded.queries, warmup + flags.requests, "request");
       expectEqual("errors the engine recovered from", recorded.recovered.join("; "), "");
@@ -102,4 +104,12 @@ export function trackBenchmark(kind: "open" | "click") {
       await db.drop();
     }
   };
+}
+
+/** Resolves when the child process has exited. */
+function exited(child: ChildHandle): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.process.exitCode !== null || child.process.signalCode !== null) resolve();
+    else child.process.once("exit", () => resolve());
+  });
 }

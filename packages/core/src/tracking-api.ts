@@ -2,8 +2,8 @@ import type { EngineContext } from "./engine-context.js";
 import { recordUnsubscribe } from "./lead/lead-signals.js";
 import type { EngagementResult, EngagementWrite, TrackingTarget } from "./ports.js";
 import { campaignDay } from "./schedule/index.js";
-import { classifyClick, classifyOpen } from "./tracking/index.js";
 import { type BatchLimits, batchCalls } from "./tracking/batch-calls.js";
+import { classifyClick, classifyOpen } from "./tracking/index.js";
 
 /** What a tracking request carries besides its token. */
 export interface TrackingRequest {

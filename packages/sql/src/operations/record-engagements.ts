@@ -1,10 +1,11 @@
-import type {
-  CounterDelta,
-  EngagementResult,
-  EngagementWrite,
-  NewEvent,
-  StepCounterField,
-  VariantName,
+import {
+  CadenzaError,
+  type CounterDelta,
+  type EngagementResult,
+  type EngagementWrite,
+  type NewEvent,
+  type StepCounterField,
+  type VariantName,
 } from "@cadenza/core";
 import { sql } from "kysely";
 import { CounterBatch } from "../counters/counter-batch.js";
@@ -24,10 +25,12 @@ interface EngagedEmail {
 }
 
 /**
- * Records a batch of opens and clicks in one transaction, with a number of statements that does not
- * grow with the batch: one read of the emails, at most one `UPDATE … WHERE <stamp> IS NULL` per stamp
- * column (none once every email of the batch was engaged before), one update of the leads, the
- * counter upserts with summed deltas, and one insert of the events.
+ * Records a batch of opens and clicks with a number of statements that does not grow with the batch.
+ * Most engagement repeats an earlier one (a second open, a proxy fetching the pixel again): when no
+ * engagement of the batch can be a first, the batch is one `INSERT … SELECT` of its events, all or
+ * nothing. Otherwise it is one transaction: one read of the emails, at most one `UPDATE … WHERE
+ * <stamp> IS NULL` per stamp column, one update of the leads, the counter upserts with summed
+ * deltas, and one insert of the events.
  *
  * Whether an engagement is an email's first is decided by the database (the stamp's `IS NULL`, checked
  * again under the row lock), so trackers racing in other processes count each email once; within the
@@ -36,11 +39,82 @@ interface EngagedEmail {
  * counts as its first open too. Automatic engagement (either kind) only moves `machineOpens`, once.
  * Every engagement is appended as an event.
  */
-export function recordEngagements(
+export async function recordEngagements(
   ctx: SqlContext,
   engagements: readonly EngagementWrite[],
 ): Promise<EngagementResult[]> {
-  if (engagements.length === 0) return Promise.resolve([]);
+  if (engagements.length === 0) return [];
+  return (await recordRepeats(ctx, engagements)) ?? recordWithFirsts(ctx, engagements);
+}
+
+/**
+ * Appends the batch's events in one statement if every engagement is of a known outbound email whose
+ * stamps it would set are all set already (so none is a first and no counter moves); returns null,
+ * having written nothing, otherwise. Stamps are only ever set, never cleared: a stamp seen set stays set.
+ */
+async function recordRepeats(
+  { db, dialect }: SqlContext,
+  engagements: readonly EngagementWrite[],
+): Promise<EngagementResult[] | null> {
+  if (!engagements.every((e) => dialect.isId(e.emailId))) return null;
+  const rows = engagements.map((e) => ({
+    event_id: e.eventId,
+    email_id: e.emailId,
+    kind: e.kind === "open" ? "opened" : "clicked",
+    machine: e.machine,
+    click: e.kind === "click",
+    at: e.at.toISOString(),
+    data: eventData(e, false),
+  }));
+  const v = () =>
+    dialect.jsonRows(rows, {
+      event_id: "text",
+      email_id: "id",
+      kind: "text",
+      machine: "bool",
+      click: "bool",
+      at: "time",
+      data: "json",
+    });
+  const emails = dialect.table("emails");
+  const repeats = (w: string, e: string) =>
+    sql`${sql.ref(`${e}.direction`)} = 'outbound' and (case when ${sql.ref(`${w}.machine`)}
+      then ${sql.ref(`${e}.machine_opened_at`)} is not null
+      else ${sql.ref(`${e}.opened_at`)} is not null
+        and (${sql.ref(`${e}.clicked_at`)} is not null or not ${sql.ref(`${w}.click`)}) end)`;
+  const write = (trx: SqlContext["db"]) =>
+    sql<{
+      id: string;
+    }>`insert into ${dialect.table("events")} (id, kind, campaign_id, lead_id, email_id, at, data)
+      select v.event_id, v.kind, e.campaign_id, e.lead_id, e.id, v.at, v.data
+      from ${v()} as v join ${emails} as e on e.id = v.email_id
+      where ${repeats("v", "e")}
+        and (select count(*) from ${v()} as w join ${emails} as f on f.id = w.email_id where ${repeats("w", "f")})
+          = ${engagements.length}
+      returning id`.execute(trx);
+  // One statement is atomic on its own; SQLite still takes its write transaction, which is how its
+  // writers in one process queue for the file.
+  const { rows: inserted } =
+    dialect.name === "sqlite" ? await dialect.transaction(db, write) : await write(db);
+  if (inserted.length === 0) return null;
+  if (inserted.length !== engagements.length) {
+    throw new CadenzaError("INTERNAL", {
+      message: `${inserted.length} of ${engagements.length} repeat engagements were written`,
+    });
+  }
+  return engagements.map((e) => ({
+    emailId: e.emailId,
+    found: true,
+    firstHuman: false,
+    firstMachine: false,
+  }));
+}
+
+/** The batch in one transaction, deciding each stamp's first in the database. */
+function recordWithFirsts(
+  ctx: SqlContext,
+  engagements: readonly EngagementWrite[],
+): Promise<EngagementResult[]> {
   return inTransaction(ctx, async (trx) => {
     const { db, dialect } = trx;
     const ids = [...new Set(engagements.map((e) => e.emailId))].filter((id) => dialect.isId(id));
@@ -126,13 +200,7 @@ export function recordEngagements(
         leadId: email.lead_id,
         emailId: email.id,
         at: e.at,
-        data: {
-          machine: e.machine,
-          first: e.machine ? firstMachine : firstHuman,
-          ...(e.url !== undefined ? { url: e.url } : {}),
-          userAgent: e.userAgent ?? null,
-          ip: e.ip ?? null,
-        },
+        data: eventData(e, e.machine ? firstMachine : firstHuman),
       });
     }
     if (opensByLead.size > 0) {
@@ -177,7 +245,9 @@ async function setStamps(
     .from(v.as("v"))
     .set({
       [stamp]: sql`v.stamp_at`,
-      ...(stamp === "opened_at" ? { status: sql`case when e.status = 'sent' then 'opened' else e.status end` } : {}),
+      ...(stamp === "opened_at"
+        ? { status: sql`case when e.status = 'sent' then 'opened' else e.status end` }
+        : {}),
     })
     .whereRef("e.id", "=", "v.target")
     .where(`e.${stamp}`, "is", null)
@@ -185,6 +255,17 @@ async function setStamps(
     .returning("id")
     .execute();
   return new Set(rows.map((r) => r.id));
+}
+
+/** What an engagement's event records besides its email. */
+function eventData(e: EngagementWrite, first: boolean): Record<string, unknown> {
+  return {
+    machine: e.machine,
+    first,
+    ...(e.url !== undefined ? { url: e.url } : {}),
+    userAgent: e.userAgent ?? null,
+    ip: e.ip ?? null,
+  };
 }
 
 function deltaFor(email: EngagedEmail, field: StepCounterField, day: string): CounterDelta[] {
