@@ -19,6 +19,10 @@ export interface TrackingRequest {
  */
 const TRACKING_BATCH: BatchLimits = { maxBatch: 500, maxWaiting: 10_000 };
 
+/** How long a looked-up email is reused, and how many are kept. */
+const TARGET_TTL_MS = 60_000;
+const MAX_TARGETS = 10_000;
+
 /**
  * Records opens, clicks and unsubscribes from signed tokens. A token that does not verify records
  * nothing. The HTTP handlers of `@cadenza/http` call these.
@@ -37,11 +41,26 @@ export function createTrackingApi(ctx: EngineContext) {
     TRACKING_BATCH,
   );
 
+  // An email is opened and clicked in bursts (a reader's client, its image proxy, a click after the
+  // open): what tracking needs of a sent email is kept for a minute, as the campaign's time zone was.
+  const targets = new Map<string, { target: TrackingTarget; until: number }>();
+  async function target(emailId: string): Promise<TrackingTarget | null> {
+    const now = ctx.clock.now().getTime();
+    const kept = targets.get(emailId);
+    if (kept && kept.until >= now) return kept.target;
+    const found = await lookUp(emailId);
+    if (found?.sentAt) {
+      if (targets.size >= MAX_TARGETS) targets.delete(targets.keys().next().value as string);
+      targets.set(emailId, { target: found, until: now + TARGET_TTL_MS });
+    }
+    return found;
+  }
+
   async function resolve(token: string, kind: "open" | "click") {
     if (!ctx.tracking) return null;
     const payload = await ctx.tracking.signer.verify(token, kind);
     if (!payload) return null;
-    const email = await lookUp(payload.emailId);
+    const email = await target(payload.emailId);
     return email ? { payload, email } : null;
   }
 
