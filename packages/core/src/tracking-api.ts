@@ -19,6 +19,27 @@ export interface TrackingRequest {
  */
 const TRACKING_BATCH: BatchLimits = { maxBatch: 500, maxWaiting: 10_000 };
 
+/**
+ * Past this many engagements waiting for a write, `queueOpen` and `queueClick` answer only once their
+ * own write is done: the store sets the pace, and what is answered but not yet written stays bounded.
+ */
+const MAX_AHEAD = 1_000;
+
+/** An open that passed its checks and waits for its write. */
+export interface QueuedOpen {
+  /** Settles once the open is written (or rejects with why it was not): what `open()` answers. */
+  written: Promise<{ recorded: boolean; machine: boolean }>;
+}
+
+/** A click whose link is known and whose write is queued. */
+export interface QueuedClick {
+  /** The URL to redirect to: always one that was in the email; null for a bad token. */
+  url: string | null;
+  machine: boolean;
+  /** Settles once the click is written, or rejects with why it was not. */
+  written: Promise<void>;
+}
+
 /** How long a looked-up email is reused, and how many are kept. */
 const TARGET_TTL_MS = 60_000;
 const MAX_TARGETS = 10_000;
@@ -28,8 +49,10 @@ const MAX_TARGETS = 10_000;
  * nothing. The HTTP handlers of `@cadenza/http` call these.
  *
  * Opens and clicks are grouped: requests that arrive while the store is busy with earlier ones share
- * the next lookup (`getTrackingTargets`) and the next write (`recordEngagements`, one transaction),
- * and each call still resolves only once its own engagement is written.
+ * the next lookup (`getTrackingTargets`) and the next write (`recordEngagements`, one transaction).
+ * `open()` and `click()` resolve only once their own engagement is written; `queueOpen()` and
+ * `queueClick()` resolve as soon as it is queued, with a `written` promise for the write, so an HTTP
+ * answer need not wait for the store (while fewer than `MAX_AHEAD` wait for a write).
  */
 export function createTrackingApi(ctx: EngineContext) {
   const lookUp = batchCalls<string, TrackingTarget | null>(async (emailIds) => {
@@ -73,29 +96,33 @@ export function createTrackingApi(ctx: EngineContext) {
     return email ?? null;
   }
 
-  return {
-    /** Records an open; answers whether anything was recorded (the pixel is served either way). */
-    async open(request: TrackingRequest): Promise<{ recorded: boolean; machine: boolean }> {
-      const found = await resolve(request.token, "open");
-      if (!found) return { recorded: false, machine: false };
-      const at = ctx.clock.now();
-      const sentAt = found.email.sentAt ?? found.email.createdAt;
-      const verdict = classifyOpen({
-        userAgent: request.userAgent ?? null,
-        method: request.method ?? "GET",
-        secondsSinceSent: (at.getTime() - sentAt.getTime()) / 1000,
-        ip: request.ip ?? null,
-      });
-      const result = await record({
-        kind: "open",
-        emailId: found.email.id,
-        eventId: ctx.ids.id(),
-        at,
-        day: campaignDay(at, found.email.timezone),
-        machine: verdict.machine,
-        userAgent: request.userAgent ?? null,
-        ip: request.ip ?? null,
-      });
+  /** Answers at once while the store keeps up; past `MAX_AHEAD` waiting, only after the write. */
+  async function paced<T extends { written: Promise<unknown> }>(queued: T): Promise<T> {
+    if (record.waiting > MAX_AHEAD) await queued.written;
+    return queued;
+  }
+
+  async function queueOpen(request: TrackingRequest): Promise<QueuedOpen> {
+    const found = await resolve(request.token, "open");
+    if (!found) return { written: Promise.resolve({ recorded: false, machine: false }) };
+    const at = ctx.clock.now();
+    const sentAt = found.email.sentAt ?? found.email.createdAt;
+    const verdict = classifyOpen({
+      userAgent: request.userAgent ?? null,
+      method: request.method ?? "GET",
+      secondsSinceSent: (at.getTime() - sentAt.getTime()) / 1000,
+      ip: request.ip ?? null,
+    });
+    const written = record({
+      kind: "open",
+      emailId: found.email.id,
+      eventId: ctx.ids.id(),
+      at,
+      day: campaignDay(at, found.email.timezone),
+      machine: verdict.machine,
+      userAgent: request.userAgent ?? null,
+      ip: request.ip ?? null,
+    }).then(async (result) => {
       if (result.firstHuman || result.firstMachine) {
         await ctx.hooks.emit([
           {
@@ -110,32 +137,32 @@ export function createTrackingApi(ctx: EngineContext) {
         ]);
       }
       return { recorded: result.found, machine: verdict.machine };
-    },
+    });
+    return paced({ written });
+  }
 
-    /** Records a click and answers the URL to redirect to: always one that was in the email. */
-    async click(request: TrackingRequest): Promise<{ url: string | null; machine: boolean }> {
-      const found = await resolve(request.token, "click");
-      if (found?.payload.kind !== "click") return { url: null, machine: false };
-      const url = found.email.links[found.payload.linkIndex] ?? null;
-      if (!url) return { url: null, machine: false };
-      const at = ctx.clock.now();
-      const sentAt = found.email.sentAt ?? found.email.createdAt;
-      const verdict = classifyClick({
-        userAgent: request.userAgent ?? null,
-        method: request.method ?? "GET",
-        secondsSinceSent: (at.getTime() - sentAt.getTime()) / 1000,
-      });
-      const result = await record({
-        kind: "click",
-        emailId: found.email.id,
-        eventId: ctx.ids.id(),
-        at,
-        day: campaignDay(at, found.email.timezone),
-        machine: verdict.machine,
-        url,
-        userAgent: request.userAgent ?? null,
-        ip: request.ip ?? null,
-      });
+  async function queueClick(request: TrackingRequest): Promise<QueuedClick> {
+    const found = await resolve(request.token, "click");
+    const url = found?.payload.kind === "click" ? (found.email.links[found.payload.linkIndex] ?? null) : null;
+    if (!found || !url) return { url: null, machine: false, written: Promise.resolve() };
+    const at = ctx.clock.now();
+    const sentAt = found.email.sentAt ?? found.email.createdAt;
+    const verdict = classifyClick({
+      userAgent: request.userAgent ?? null,
+      method: request.method ?? "GET",
+      secondsSinceSent: (at.getTime() - sentAt.getTime()) / 1000,
+    });
+    const written = record({
+      kind: "click",
+      emailId: found.email.id,
+      eventId: ctx.ids.id(),
+      at,
+      day: campaignDay(at, found.email.timezone),
+      machine: verdict.machine,
+      url,
+      userAgent: request.userAgent ?? null,
+      ip: request.ip ?? null,
+    }).then(async (result) => {
       if (result.firstHuman) {
         await ctx.hooks.emit([
           {
@@ -149,8 +176,34 @@ export function createTrackingApi(ctx: EngineContext) {
           },
         ]);
       }
-      return { url, machine: verdict.machine };
+    });
+    return paced({ url, machine: verdict.machine, written });
+  }
+
+  return {
+    /** Records an open; answers whether anything was recorded (the pixel is served either way). */
+    async open(request: TrackingRequest): Promise<{ recorded: boolean; machine: boolean }> {
+      return (await queueOpen(request)).written;
     },
+
+    /** Records a click and answers the URL to redirect to: always one that was in the email. */
+    async click(request: TrackingRequest): Promise<{ url: string | null; machine: boolean }> {
+      const { url, machine, written } = await queueClick(request);
+      await written;
+      return { url, machine };
+    },
+
+    /**
+     * Checks an open and queues its write, resolving before the write is done (unless the store is
+     * far behind); `written` settles after it. For answering the pixel without waiting for the store.
+     */
+    queueOpen,
+
+    /**
+     * Checks a click and queues its write, resolving with the URL before the write is done (unless the
+     * store is far behind); `written` settles after it. For redirecting without waiting for the store.
+     */
+    queueClick,
 
     /** Whether an unsubscribe token is valid, and the address it is for (for the confirmation page). */
     async unsubscribeTarget(token: string): Promise<{ email: string } | null> {

@@ -75,15 +75,17 @@ describe("batchCalls", () => {
     expect(results[2]?.status).toBe("rejected");
   });
 
-  it("splits a queue longer than maxBatch and refuses items past maxWaiting with STORE_BUSY", async () => {
+  it("splits a queue longer than maxBatch and refuses items past maxWaiting with STORE_BUSY, telling how many wait", async () => {
     const { calls, run } = controlledRun();
     const submit = batchCalls(run, { maxBatch: 2, maxWaiting: 3 });
     const accepted = [submit(1), submit(2), submit(3), submit(4)];
+    expect(submit.waiting).toBe(3);
     const refused = submit(5);
     await expect(refused).rejects.toSatisfy((e: unknown) => isCadenzaError(e, "STORE_BUSY"));
     calls[0]!.resolve(["1"]);
     await settled();
     expect(calls[1]!.items).toEqual([2, 3]);
+    expect(submit.waiting).toBe(1);
     calls[1]!.resolve(["2", "3"]);
     await settled();
     expect(calls[2]!.items).toEqual([4]);

@@ -8,6 +8,13 @@ export interface BatchLimits {
   maxWaiting: number;
 }
 
+/** A per-item call made by `batchCalls`, with what it has queued. */
+export interface BatchedCall<I, O> {
+  (item: I): Promise<O>;
+  /** Items waiting for a call now, not counting the call in flight. */
+  readonly waiting: number;
+}
+
 interface Waiting<I, O> {
   item: I;
   resolve(result: O): void;
@@ -25,11 +32,10 @@ interface Waiting<I, O> {
  * const lookUp = batchCalls((ids: string[]) => store.lookUpMany(ids), { maxBatch: 500, maxWaiting: 10_000 });
  * const one = await lookUp(id); // shares its query with every lookUp made meanwhile
  * ```
+ *
+ * `waiting` tells how far the callers are ahead of the operation, for callers that pace themselves.
  */
-export function batchCalls<I, O>(
-  run: (items: I[]) => Promise<O[]>,
-  limits: BatchLimits,
-): (item: I) => Promise<O> {
+export function batchCalls<I, O>(run: (items: I[]) => Promise<O[]>, limits: BatchLimits): BatchedCall<I, O> {
   let waiting: Waiting<I, O>[] = [];
   let inFlight = false;
 
@@ -60,7 +66,7 @@ export function batchCalls<I, O>(
     });
   };
 
-  return (item) => {
+  const call = (item: I): Promise<O> => {
     if (waiting.length >= limits.maxWaiting) {
       return Promise.reject(
         new CadenzaError("STORE_BUSY", {
@@ -73,4 +79,5 @@ export function batchCalls<I, O>(
       startNext();
     });
   };
+  return Object.defineProperty(call, "waiting", { get: () => waiting.length }) as BatchedCall<I, O>;
 }
