@@ -66,7 +66,7 @@ async function sentEmails(store: Store, count: number) {
   await cadenza.campaigns.activate(campaign.id);
   await cadenza.dispatch.tick();
   clock.advance(3_600_000);
-  const path = (kind: string, html: string | undefined) =>
+  const path = (kind: string, html: string | null | undefined) =>
     new RegExp(`/t/${kind}/[A-Za-z0-9_-]+`).exec(html ?? "")![0];
   return {
     cadenza,
