@@ -6,14 +6,15 @@ import { expectEqual } from "../harness/validate.js";
 import { createTempDatabase } from "../postgres/temp-database.js";
 import type { BareServerReport } from "./bare-server.js";
 import type { LoadReport } from "./http-load.js";
-import type { TrackingServerReport, TrackingTargets } from "./tracking-server.js";
+import { FLUSH_PATH, type TrackingServerReport, type TrackingTargets } from "./tracking-server.js";
 
 const LOCATION = "https://cal.example.com/ana/intro";
 
 /**
  * `track-open` / `track-click`: requests per second and p99 latency through Cadenza's HTTP handlers
  * over the Postgres store, against a bare `node:http` handler answering the same bytes without
- * storage; load from a second process. Afterwards the store must hold one event per request answered.
+ * storage; load from a second process. Cadenza's handlers answer before the write, so the server is
+ * flushed after each load; afterwards the store must hold exactly one event per request answered.
  */
 export function trackBenchmark(kind: "open" | "click") {
   return async (flags: BenchFlags): Promise<BenchResult[]> => {
@@ -48,8 +49,14 @@ export function trackBenchmark(kind: "open" | "click") {
         expectEqual("connection errors", result.errors, 0);
         return result;
       };
+      // Cadenza answers before its writes finish: each load's writes are flushed before the next
+      // load starts, and the time the last writes took after the last answer is reported.
+      const flush = async () =>
+        Number(await (await fetch(`http://127.0.0.1:${targets.port}${FLUSH_PATH}`)).text());
       await load(targets.port, warmup);
+      await flush();
       const ours = await load(targets.port, flags.requests);
+      const flushMs = await flush();
       await load(bareTarget.port, warmup);
       const theirs = await load(bareTarget.port, flags.requests);
 
@@ -57,6 +64,8 @@ export function trackBenchmark(kind: "open" | "click") {
       bare.go();
       const recorded = (await server.done).result as TrackingServerReport;
       const answered = (await bare.done).result as BareServerReport;
+      // Let both exit on their own: a process killed before it exits writes no `--profile`.
+      await Promise.all(children.map(exited));
       if (recorded.queries)
         printQueryCounts(`track-${kind}`, recorded.queries, warmup + flags.requests, "request");
       expectEqual("errors the engine recovered from", recorded.recovered.join("; "), "");
@@ -75,6 +84,7 @@ export function trackBenchmark(kind: "open" | "click") {
         reference_seconds: theirs.seconds,
         p50_ms: ours.p50Ms,
         reference_p50_ms: theirs.p50Ms,
+        flush_ms: Math.round(flushMs),
         events_recorded: warmup + flags.requests,
       };
       return [
@@ -102,4 +112,12 @@ export function trackBenchmark(kind: "open" | "click") {
       await db.drop();
     }
   };
+}
+
+/** Resolves when the child process has exited. */
+function exited(child: ChildHandle): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.process.exitCode !== null || child.process.signalCode !== null) resolve();
+    else child.process.once("exit", () => resolve());
+  });
 }

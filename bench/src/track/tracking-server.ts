@@ -9,6 +9,9 @@ import { BENCH_NOW, benchEngine, fixedClock, instantTransport } from "../workloa
 import { seedDueCampaign } from "../workload/seed-campaign.js";
 import { openStore, type StoreLocation } from "../workload/store-location.js";
 
+/** Where the tracking server answers once its writes are done, with how long that took (ms). */
+export const FLUSH_PATH = "/bench/flush";
+
 /** What the tracking server recorded while it served. */
 export interface TrackingServerReport {
   opened: number;
@@ -27,8 +30,9 @@ export interface TrackingTargets {
 
 /**
  * Cadenza's tracking handlers on `node:http` over a real store: sends `emails` emails through the
- * engine, serves their pixels and links until the parent says go, then counts the open and click
- * events the store recorded.
+ * engine, serves their pixels and links until the parent says go, then flushes the handlers and
+ * counts the open and click events the store recorded. `GET /bench/flush` waits for the writes of
+ * everything answered so far, so the parent can measure each load with nothing left from the last.
  */
 export async function cadenzaTrackingServer(
   params: { store: StoreLocation; emails: number; countQueries?: boolean },
@@ -59,12 +63,21 @@ export async function cadenzaTrackingServer(
       onError: (error) =>
         recovered.push(`handler: ${error instanceof Error ? error.message : String(error)}`),
     });
-    const server = createServer(toNodeHandler(handlers));
+    const serve = toNodeHandler(handlers);
+    const server = createServer((req, res) => {
+      // The benchmark's own route: answers once every open and click answered so far is written.
+      if (req.url === FLUSH_PATH) {
+        const started = performance.now();
+        void handlers.flush().then(() => res.end(String(performance.now() - started)));
+      } else serve(req, res);
+    });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     queries?.reset();
     await ready({ port: (server.address() as AddressInfo).port, openPaths, clickPaths });
+    // Shut down as a host should: stop serving, then let every answered request's write finish.
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await handlers.flush();
     const counted = queries?.counts();
 
     return {

@@ -57,5 +57,5 @@ export {
   type TokenSigner,
   unsubscribeFooter,
 } from "./tracking/index.js";
-export type { TrackingRequest } from "./tracking-api.js";
+export type { QueuedClick, QueuedOpen, TrackingRequest } from "./tracking-api.js";
 export * from "./variant/index.js";

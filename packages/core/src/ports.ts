@@ -376,6 +376,20 @@ export interface LeadChange {
   event: NewEvent;
 }
 
+/** What a tracking request needs of the outbound email its token names: never the email's content. */
+export interface TrackingTarget {
+  id: string;
+  campaignId: string | null;
+  leadId: string | null;
+  /** The email's tracked links, by the index a click token carries. */
+  links: string[];
+  toEmail: string;
+  sentAt: Date | null;
+  createdAt: Date;
+  /** The campaign's time zone, where its days are counted (`UTC` without a campaign). */
+  timezone: string;
+}
+
 /** Engagement with a sent email, recorded through a tracking handler. */
 export interface EngagementWrite {
   kind: "open" | "click";
@@ -551,6 +565,8 @@ export interface Store {
     limit: number;
     offset: number;
   }): Promise<EmailRecord[]>;
+  /** What tracking needs of these outbound emails (one read for the batch); unknown ids are left out. */
+  getTrackingTargets(emailIds: string[]): Promise<TrackingTarget[]>;
   /** Records opens and clicks; unique counters move only on an email's first human engagement. */
   recordEngagements(engagements: EngagementWrite[]): Promise<EngagementResult[]>;
   /** Stores an inbound email (a reply) linked to what it answers. */

@@ -1,8 +1,10 @@
 import type { Cadenza } from "@cadenza/core";
-import type { TrackingEngine } from "./tracking-engine.js";
+import type { TrackingEngine, TrackingRequestInfo } from "./tracking-engine.js";
 
 /**
- * The tracking engine of a Cadenza instance: what `createTrackingHandlers` calls.
+ * The tracking engine of a Cadenza instance: what `createTrackingHandlers` calls. Opens and clicks
+ * are queued (`cadenza.tracking.queueOpen/queueClick`), so the handlers answer before the write; call
+ * the handlers' `flush()` on shutdown.
  *
  * ```ts
  * const handlers = createTrackingHandlers(cadenzaTrackingEngine(cadenza), { basePath: "/t", inboundSecret });
@@ -10,23 +12,27 @@ import type { TrackingEngine } from "./tracking-engine.js";
  * ```
  */
 export function cadenzaTrackingEngine(cadenza: Pick<Cadenza, "tracking" | "inbound">): TrackingEngine {
+  const requestOf = (token: string, request: TrackingRequestInfo) => ({
+    token,
+    method: request.method,
+    userAgent: request.userAgent,
+    ip: request.ip,
+  });
   return {
     async recordOpen(token, request) {
-      await cadenza.tracking.open({
-        token,
-        method: request.method,
-        userAgent: request.userAgent,
-        ip: request.ip,
-      });
+      await cadenza.tracking.open(requestOf(token, request));
     },
     async recordClick(token, request) {
-      const { url } = await cadenza.tracking.click({
-        token,
-        method: request.method,
-        userAgent: request.userAgent,
-        ip: request.ip,
-      });
+      const { url } = await cadenza.tracking.click(requestOf(token, request));
       return url;
+    },
+    async queueOpen(token, request) {
+      const { written } = await cadenza.tracking.queueOpen(requestOf(token, request));
+      return { written };
+    },
+    async queueClick(token, request) {
+      const { url, written } = await cadenza.tracking.queueClick(requestOf(token, request));
+      return { link: url, written };
     },
     unsubscribe: (token) => cadenza.tracking.unsubscribe(token),
     receiveInbound: (message) => cadenza.inbound.receive(message),

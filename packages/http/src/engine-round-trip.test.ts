@@ -13,7 +13,7 @@ import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cadenzaTrackingEngine } from "./cadenza-tracking-engine.js";
 import { toNodeHandler } from "./node-handler.js";
-import { createTrackingHandlers } from "./tracking-handlers.js";
+import { createTrackingHandlers, type TrackingHandlers } from "./tracking-handlers.js";
 
 const SECRET = "round-trip-secret-that-is-long-enough";
 const INBOUND_SECRET = "inbound-secret";
@@ -33,6 +33,7 @@ describe("tracking round trips through the engine", () => {
   let close: () => Promise<void> = async () => {};
   let campaignId = "";
   let cadenza: Cadenza;
+  let handlers: TrackingHandlers;
 
   beforeAll(async () => {
     const server = createServer();
@@ -49,7 +50,7 @@ describe("tracking round trips through the engine", () => {
       messageIdDomain: "sender.example",
       tracking: { baseUrl: `${baseUrl}/t`, secrets: [SECRET] },
     });
-    const handlers = createTrackingHandlers(cadenzaTrackingEngine(cadenza), {
+    handlers = createTrackingHandlers(cadenzaTrackingEngine(cadenza), {
       basePath: "/t",
       inboundSecret: INBOUND_SECRET,
     });
@@ -88,8 +89,11 @@ describe("tracking round trips through the engine", () => {
   const links = (html: string) =>
     [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!.replaceAll("&amp;", "&"));
   const pixel = (html: string) => /<img src="([^"]+\/t\/open\/[^"]+)"/.exec(html)![1]!;
-  const stepCounters = async () =>
-    (await cadenza.counters(campaignId)).steps.filter((s) => s.stepNumber === 1);
+  // Opens and clicks are answered before their write: counters are read once the handlers flushed.
+  const stepCounters = async () => {
+    await handlers.flush();
+    return (await cadenza.counters(campaignId)).steps.filter((s) => s.stepNumber === 1);
+  };
   const sum = async (
     field: "opens" | "clicks" | "machineOpens" | "unsubscribes" | "replies" | "bouncedHard" | "bouncedSoft",
   ) => (await stepCounters()).reduce((n, s) => n + s[field], 0);

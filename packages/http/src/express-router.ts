@@ -14,8 +14,13 @@ export interface ExpressRequestLike extends IncomingMessage {
  * before body parsers, or use `express.raw()` for the inbound route.
  *
  * ```ts
- * app.use(expressRouter(createTrackingHandlers(engine, { basePath: "/t" })));
+ * const tracking = createTrackingHandlers(engine, { basePath: "/t" });
+ * app.use(expressRouter(tracking));
+ * // on shutdown: server.close(), then `await tracking.flush()`, then close the store
  * ```
+ *
+ * Opens and clicks are answered before their write finishes: await the handlers' `flush()` on
+ * shutdown, after the server stopped taking requests.
  */
 export function expressRouter(
   handler: WebHandler & { matches(pathname: string): boolean },

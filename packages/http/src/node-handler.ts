@@ -22,8 +22,13 @@ const DEFAULT_MAX_BODY_BYTES = 25 * 1024 * 1024;
  *
  * ```ts
  * import { createServer } from "node:http";
- * createServer(toNodeHandler(createTrackingHandlers(engine))).listen(8080);
+ * const tracking = createTrackingHandlers(engine);
+ * const server = createServer(toNodeHandler(tracking)).listen(8080);
+ * process.once("SIGTERM", () => server.close(() => tracking.flush().then(() => process.exit(0))));
  * ```
+ *
+ * Opens and clicks are answered before their write finishes: on shutdown, stop the server, then
+ * await the handlers' `flush()` before closing the store.
  */
 export function toNodeHandler(
   handler: WebHandler,

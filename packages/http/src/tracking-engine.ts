@@ -25,6 +25,17 @@ export interface TrackingEngine {
   recordOpen(token: string, request: TrackingRequestInfo): Promise<void>;
   /** Records a click for a `click` token and returns the stored link it names; null when unknown. */
   recordClick(token: string, request: TrackingRequestInfo): Promise<string | null>;
+  /**
+   * Optional `recordOpen` that resolves once the open is checked and queued, before it is written;
+   * `written` settles after the write. With it the handlers answer without waiting for the store. It
+   * must bound what it queues: when too much waits, resolve only once the write is done.
+   */
+  queueOpen?(token: string, request: TrackingRequestInfo): Promise<{ written: Promise<unknown> }>;
+  /** Optional `recordClick` that resolves with the link once the click is queued, as `queueOpen`. */
+  queueClick?(
+    token: string,
+    request: TrackingRequestInfo,
+  ): Promise<{ link: string | null; written: Promise<unknown> }>;
   /** Unsubscribes the recipient an `unsubscribe` token names (idempotent); false when unknown. */
   unsubscribe(token: string, request: TrackingRequestInfo & { oneClick: boolean }): Promise<boolean>;
   /** Classifies and applies an inbound message: a reply, an automatic reply or a bounce. */

@@ -19,7 +19,10 @@ export interface TrackingHandlerOptions {
   inboundSecret?: string | null;
   /** The client address, when the host knows better than the adapter (e.g. `CF-Connecting-IP`). */
   clientIp?: (request: Request) => string | null;
-  /** Told of every error an engine call threw (default: `console.error`). */
+  /**
+   * Told of every error an engine call threw, and of every queued write that failed after its
+   * request was answered (default: `console.error`).
+   */
   onError?: (error: unknown, request: Request) => void;
 }
 
@@ -34,6 +37,12 @@ export interface TrackingHandlers {
   fetch(request: Request, context?: RequestContext): Promise<Response>;
   /** Whether a path belongs to these routes (adapters pass other paths on). */
   matches(pathname: string): boolean;
+  /**
+   * Resolves once every write of an answered open or click has settled, including writes queued
+   * while it waits; a failed one went to `onError`. Call it on shutdown, after the server stopped
+   * taking requests and before the store closes. Never rejects.
+   */
+  flush(): Promise<void>;
 }
 
 type Route = { name: "open" | "click" | "unsubscribe"; token: string } | { name: "inbound" };
@@ -58,6 +67,10 @@ const UNAVAILABLE = { title: "Temporarily unavailable", message: "Please try aga
  * page), `POST /unsubscribe/:token` (form or RFC 8058 one-click) and `POST /inbound` (a raw
  * message, answered with `{ kind, matched }`).
  *
+ * With an engine that queues (`queueOpen`/`queueClick`, as `cadenzaTrackingEngine` does), the pixel
+ * is answered once the token is verified and the open queued, and the redirect once its link is
+ * known; the write finishes after the answer. Call `flush()` on shutdown so none is cut off.
+ *
  * ```ts
  * const tracking = createTrackingHandlers(engine, { basePath: "/t", inboundSecret: process.env.INBOUND_SECRET });
  * http.createServer(toNodeHandler(tracking)).listen(8080);
@@ -71,6 +84,27 @@ export function createTrackingHandlers(
   const prefix = base === "" || base.startsWith("/") ? base : `/${base}`;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const onError = options.onError ?? ((error: unknown) => console.error("[cadenza/http]", error));
+
+  // Writes of answered opens and clicks: kept until they settle, so `flush()` can wait for them and
+  // a failure reaches `onError` instead of becoming an unhandled rejection.
+  const pending = new Set<Promise<void>>();
+  const keep = (written: Promise<unknown>, request: Request): void => {
+    const settled: Promise<void> = written.then(
+      () => {
+        pending.delete(settled);
+      },
+      (error: unknown) => {
+        pending.delete(settled);
+        try {
+          onError(error, request);
+        } catch (hookError) {
+          // Nobody awaits this write: a throwing hook must not make it an unhandled rejection.
+          console.error("[cadenza/http]", hookError, error);
+        }
+      },
+    );
+    pending.add(settled);
+  };
 
   const route = (pathname: string): Route | null => {
     if (!pathname.startsWith(`${prefix}/`)) return null;
@@ -87,7 +121,8 @@ export function createTrackingHandlers(
         if (method !== "GET" && method !== "HEAD") return notAllowed("GET, HEAD");
         if (TOKEN_SHAPE.test(found.token)) {
           try {
-            await engine.recordOpen(found.token, info);
+            if (engine.queueOpen) keep((await engine.queueOpen(found.token, info)).written, request);
+            else await engine.recordOpen(found.token, info);
           } catch (error) {
             // The pixel is answered whatever happens: a broken image helps nobody.
             onError(error, request);
@@ -97,7 +132,15 @@ export function createTrackingHandlers(
       case "click": {
         if (method !== "GET" && method !== "HEAD") return notAllowed("GET, HEAD");
         if (!TOKEN_SHAPE.test(found.token)) return pageResponse(404, LINK_NOT_FOUND, method);
-        const link = safeLocation(await engine.recordClick(found.token, info));
+        let stored: string | null;
+        if (engine.queueClick) {
+          const queued = await engine.queueClick(found.token, info);
+          keep(queued.written, request);
+          stored = queued.link;
+        } else {
+          stored = await engine.recordClick(found.token, info);
+        }
+        const link = safeLocation(stored);
         return link ? redirectResponse(link) : pageResponse(404, LINK_NOT_FOUND, method);
       }
       case "unsubscribe":
@@ -159,6 +202,10 @@ export function createTrackingHandlers(
 
   return {
     matches: (pathname) => route(pathname) !== null,
+
+    async flush() {
+      while (pending.size > 0) await Promise.all(pending);
+    },
 
     async fetch(request, context = {}) {
       let url: URL;

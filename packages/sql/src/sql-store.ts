@@ -22,6 +22,7 @@ import { getMailbox, listMailboxes } from "./operations/get-mailboxes.js";
 import { findProspects, getProspects } from "./operations/get-prospects.js";
 import { getQuotaUsage } from "./operations/get-quota-usage.js";
 import { getThreads } from "./operations/get-threads.js";
+import { getTrackingTargets } from "./operations/get-tracking-targets.js";
 import { listEvents } from "./operations/list-events.js";
 import { markEmail } from "./operations/mark-email.js";
 import { previewAudience } from "./operations/preview-audience.js";
@@ -164,6 +165,7 @@ export function createSqlStore(config: SqlStoreConfig): SqlStore {
     getEmail: (id) => run((c) => getEmail(c, id)),
     findEmailsByMessageId: (messageIds) => run((c) => findEmailsByMessageId(c, messageIds)),
     listEmails: (query) => run((c) => listEmails(c, query)),
+    getTrackingTargets: (emailIds) => run((c) => getTrackingTargets(c, emailIds)),
     recordEngagements: (engagements) => run((c) => recordEngagements(c, engagements)),
     saveInboundEmail: (email) => run((c) => saveInboundEmail(c, email)),
     markEmail: (emailId, mark, at) => run((c) => markEmail(c, emailId, mark, at)),

@@ -26,14 +26,22 @@ export interface AppOptions {
 /**
  * The Express app: public tracking routes first (they read raw bodies), the mail catcher's pages in
  * development, then the management API behind the bearer key, then JSON errors for everything.
+ * `flushTracking()` waits for the writes of answered opens and clicks (call it on shutdown).
  */
-export function createApp(engine: HostEngine, options: AppOptions): express.Express {
+export function createApp(
+  engine: HostEngine,
+  options: AppOptions,
+): { app: express.Express; flushTracking(): Promise<void> } {
   const { cadenza } = engine;
   const app = express();
   app.disable("x-powered-by");
   if (options.trustProxy) app.set("trust proxy", true);
 
-  app.use(trackingRoutes(cadenza, { inboundSecret: options.inboundSecret, trustProxy: options.trustProxy }));
+  const tracking = trackingRoutes(cadenza, {
+    inboundSecret: options.inboundSecret,
+    trustProxy: options.trustProxy,
+  });
+  app.use(tracking.router);
   if (engine.transport.catcher) app.use(mailCatcherRoutes(engine.transport.catcher));
   app.get("/api/health", (_req, res) => {
     res.json({ ok: true });
@@ -71,5 +79,5 @@ export function createApp(engine: HostEngine, options: AppOptions): express.Expr
     next(new HttpError(404, "ROUTE_NOT_FOUND", `No route ${req.method} ${req.originalUrl.split("?")[0]}`));
   });
   app.use(errorHandler(options.onServerError));
-  return app;
+  return { app, flushTracking: tracking.flush };
 }

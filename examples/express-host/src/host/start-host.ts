@@ -16,7 +16,10 @@ export interface RunningHost {
   engine: HostEngine;
   dispatch: "in-process" | "worker" | "manual";
   server: Server;
-  /** Stops the dispatcher after the batch in hand, closes connections, the transport and the store. */
+  /**
+   * Stops the dispatcher after the batch in hand, closes connections, waits for the writes of opens
+   * and clicks already answered, then closes the transport and the store.
+   */
   close(): Promise<void>;
 }
 
@@ -65,7 +68,7 @@ export async function startHost(
     : env.DISPATCH === "off"
       ? "worker"
       : "in-process";
-  const app = createApp(engine, {
+  const { app, flushTracking } = createApp(engine, {
     apiKey: secrets.apiKey,
     inboundSecret: secrets.inboundSecret,
     publicUrl,
@@ -97,6 +100,7 @@ export async function startHost(
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await flushTracking();
       await engine.close();
     },
   };

@@ -10,12 +10,14 @@ import { TRACKING_PATH } from "../config/create-engine.js";
  * - `GET|POST /api/unsubscribe/:token` and `POST /api/webhooks/inbound`, the host's public paths for
  *   the handlers' `/unsubscribe/:token` and `/inbound`, passed on with their path rewritten.
  *
- * Mount it before any body parser: the handlers read the raw request body themselves.
+ * Mount it before any body parser: the handlers read the raw request body themselves. Opens and
+ * clicks are answered before their write finishes: call `flush()` on shutdown, once the server
+ * stopped taking requests and before the store closes.
  */
 export function trackingRoutes(
   cadenza: Cadenza,
   options: { inboundSecret: string; trustProxy?: boolean },
-): Router {
+): { router: Router; flush(): Promise<void> } {
   const handlers = createTrackingHandlers(cadenzaTrackingEngine(cadenza), {
     basePath: TRACKING_PATH,
     inboundSecret: options.inboundSecret,
@@ -39,5 +41,5 @@ export function trackingRoutes(
     const query = queryOf(req.originalUrl);
     void serveNode(handlers, req, res, adapter, undefined, `${TRACKING_PATH}/inbound${query}`);
   });
-  return router;
+  return { router, flush: () => handlers.flush() };
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ProspectFilterInput, prospectFilterSchema } from "../audience/prospect-schema.js";
 import { isCadenzaError } from "../errors.js";
-import type { ClaimedLead, ClaimRequest, IdGenerator, Store } from "../ports.js";
+import type { ClaimedLead, ClaimRequest, EngagementWrite, IdGenerator, Store } from "../ports.js";
 import {
   advanceFixture,
   campaignFixture,
@@ -836,6 +836,170 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
         ]);
         return { campaign, email, leadId: claimed!.lead.id };
       }
+
+      /** `count` leads of one campaign, each sent its step 1 (with two links) in one batch. */
+      async function sentEmails(count: number, campaignOverrides = {}) {
+        const { campaign } = await seed(count, campaignOverrides);
+        await enrollAll(campaign.id);
+        const claimed = await claim(campaign.id);
+        const emails = claimed.map((c) => ({
+          ...emailFor(campaign.id, c),
+          links: ["https://hotel.example/a", "https://hotel.example/b"],
+        }));
+        await store.beginSends(emails, at(1));
+        await store.completeSends(
+          emails.map((email, i) => ({
+            kind: "sent" as const,
+            ...outcomeRefs(email, claimed[i]!),
+            at: at(1),
+            response: null,
+            lead: advanceFixture(1, 3, at(1), at(3000)),
+            counters: [],
+            event: eventFixture(ids, "sent", at(1)),
+          })),
+        );
+        return { campaign, emails, claimed };
+      }
+
+      const engagement = (
+        emailId: string,
+        kind: "open" | "click",
+        minute: number,
+        machine = false,
+      ): EngagementWrite => ({
+        kind,
+        emailId,
+        eventId: ids.id(),
+        at: at(minute),
+        day: "2026-01-05",
+        machine,
+        ...(kind === "click" ? { url: "https://hotel.example/a" } : {}),
+        userAgent: "Thunderbird",
+        ip: null,
+      });
+
+      it("looks up what tracking needs of outbound emails, with the campaign's time zone, in one call", async () => {
+        const { campaign, emails, claimed } = await sentEmails(2, { timezone: "Europe/Lisbon" });
+        const inboundId = ids.id();
+        await store.saveInboundEmail({
+          ...(await store.getEmail(emails[0]!.id))!,
+          id: inboundId,
+          direction: "inbound",
+          status: "received",
+          messageId: `<${inboundId}@gmail.test>`,
+          stepNumber: null,
+          variant: null,
+          idempotencyKey: null,
+          counterDay: null,
+        });
+        const targets = await store.getTrackingTargets([emails[1]!.id, ids.id(), inboundId, emails[0]!.id]);
+        expect(targets.sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual(
+          emails
+            .map((email, i) => ({
+              id: email.id,
+              campaignId: campaign.id,
+              leadId: claimed[i]!.lead.id,
+              links: ["https://hotel.example/a", "https://hotel.example/b"],
+              toEmail: "to@example.com",
+              sentAt: at(1),
+              createdAt: at(1),
+              timezone: "Europe/Lisbon",
+            }))
+            .sort((a, b) => (a.id < b.id ? -1 : 1)),
+        );
+        expect(await store.getTrackingTargets([])).toEqual([]);
+        expect(await store.getTrackingTargets(["not-an-id"])).toEqual([]);
+      });
+
+      it("takes a batch's first engagement of each email as its first, in order", async () => {
+        const { campaign, emails, claimed } = await sentEmails(3);
+        const [a, b, c] = emails.map((e) => e.id) as [string, string, string];
+        const missing = ids.id();
+        const batch = [
+          engagement(a, "open", 10),
+          engagement(a, "open", 11),
+          engagement(b, "open", 12, true),
+          engagement(a, "click", 13),
+          engagement(missing, "open", 14),
+          engagement(b, "click", 15),
+          engagement(b, "open", 16, true),
+          engagement(c, "click", 17),
+          engagement(c, "click", 18),
+        ];
+        const results = await store.recordEngagements(batch);
+        expect(results.map((r) => [r.emailId, r.found, r.firstHuman, r.firstMachine])).toEqual([
+          [a, true, true, false],
+          [a, true, false, false],
+          [b, true, false, true],
+          [a, true, true, false],
+          [missing, false, false, false],
+          [b, true, true, false],
+          [b, true, false, false],
+          [c, true, true, false],
+          [c, true, false, false],
+        ]);
+        expect(await store.getEmail(a)).toMatchObject({
+          status: "opened",
+          openedAt: at(10),
+          clickedAt: at(13),
+        });
+        expect(await store.getEmail(b)).toMatchObject({
+          openedAt: at(15),
+          clickedAt: at(15),
+          machineOpenedAt: at(12),
+        });
+        expect(await store.getEmail(c)).toMatchObject({ openedAt: at(17), clickedAt: at(17) });
+        const counters = await store.getCounters(campaign.id);
+        expect(counters.emailsOpened).toBe(3);
+        const steps = counters.steps[0]!;
+        expect([steps.opens, steps.clicks, steps.machineOpens]).toEqual([3, 3, 1]);
+        for (const c of claimed) expect((await store.getLead(c.lead.id))?.emailsOpened).toBe(1);
+        const events = await store.listEvents({
+          campaignId: campaign.id,
+          kinds: ["opened", "clicked"],
+          limit: 50,
+        });
+        expect(events.map((e) => e.id).sort()).toEqual(
+          batch
+            .filter((e) => e.emailId !== missing)
+            .map((e) => e.eventId)
+            .sort(),
+        );
+
+        // A batch that repeats engagements already counted moves nothing but the log.
+        const repeats = [engagement(a, "open", 20), engagement(b, "click", 21), engagement(a, "click", 22)];
+        expect(await store.recordEngagements(repeats)).toEqual(
+          repeats.map((e) => ({ emailId: e.emailId, found: true, firstHuman: false, firstMachine: false })),
+        );
+        expect(await store.getCounters(campaign.id)).toEqual(counters);
+        expect(
+          await store.listEvents({ campaignId: campaign.id, kinds: ["opened", "clicked"], limit: 50 }),
+        ).toHaveLength(events.length + 3);
+        expect(await store.audit()).toEqual([]);
+      });
+
+      it("counts each email's first open once when batches of the same emails race", async () => {
+        const { campaign, emails, claimed } = await sentEmails(5);
+        const stores = [store, handle.another ? await handle.another() : store];
+        // Six batches, each opening all five emails in its own order, from two stores at once.
+        const batches = Array.from({ length: 6 }, (_, i) =>
+          stores[i % 2]!.recordEngagements(
+            emails.map((_, j) => engagement(emails[(i + j * (i + 1)) % emails.length]!.id, "open", 10 + i)),
+          ),
+        );
+        const results = (await Promise.all(batches)).flat();
+        for (const email of emails) {
+          expect(results.filter((r) => r.emailId === email.id && r.firstHuman)).toHaveLength(1);
+        }
+        const counters = await store.getCounters(campaign.id);
+        expect(counters.emailsOpened).toBe(emails.length);
+        expect(counters.steps[0]?.opens).toBe(emails.length);
+        for (const c of claimed) expect((await store.getLead(c.lead.id))?.emailsOpened).toBe(1);
+        expect(
+          await store.listEvents({ campaignId: campaign.id, kinds: ["opened"], limit: 100 }),
+        ).toHaveLength(30);
+        expect(await store.audit()).toEqual([]);
+      });
 
       it("fences lead changes on version", async () => {
         const { leadId } = await sentEmail();

@@ -1,10 +1,11 @@
-import type {
-  CounterDelta,
-  EngagementResult,
-  EngagementWrite,
-  NewEvent,
-  StepCounterField,
-  VariantName,
+import {
+  CadenzaError,
+  type CounterDelta,
+  type EngagementResult,
+  type EngagementWrite,
+  type NewEvent,
+  type StepCounterField,
+  type VariantName,
 } from "@cadenza/core";
 import { sql } from "kysely";
 import { CounterBatch } from "../counters/counter-batch.js";
@@ -13,58 +14,161 @@ import { insertEvents } from "./append-events.js";
 import { lockLeads } from "./lock-leads.js";
 
 type Stamp = "opened_at" | "clicked_at" | "machine_opened_at";
+const STAMPS: readonly Stamp[] = ["opened_at", "clicked_at", "machine_opened_at"];
+
+interface EngagedEmail {
+  id: string;
+  campaign_id: string | null;
+  lead_id: string | null;
+  step_number: number | null;
+  variant: string | null;
+}
 
 /**
- * Records opens and clicks in one transaction. Whether an engagement is an email's first is decided
- * by the database (`UPDATE … WHERE opened_at IS NULL`), so two trackers racing on one email count it
- * once. A first human open moves `opens` and the lead's `emails_opened`; a first human click moves
- * `clicks` and, when the email had no human open yet, counts as its first open too. Automatic
- * engagement (either kind) only moves `machineOpens`, once. Every engagement is appended as an event.
+ * Records a batch of opens and clicks with a number of statements that does not grow with the batch.
+ * Most engagement repeats an earlier one (a second open, a proxy fetching the pixel again): when no
+ * engagement of the batch can be a first, the batch is one `INSERT … SELECT` of its events, all or
+ * nothing. Otherwise it is one transaction: one read of the emails, at most one `UPDATE … WHERE
+ * <stamp> IS NULL` per stamp column, one update of the leads, the counter upserts with summed
+ * deltas, and one insert of the events.
+ *
+ * Whether an engagement is an email's first is decided by the database (the stamp's `IS NULL`, checked
+ * again under the row lock), so trackers racing in other processes count each email once; within the
+ * batch, the first engagement in order is the first. A first human open moves `opens` and the lead's
+ * `emails_opened`; a first human click moves `clicks` and, when the email had no human open yet,
+ * counts as its first open too. Automatic engagement (either kind) only moves `machineOpens`, once.
+ * Every engagement is appended as an event.
  */
-export function recordEngagements(
+export async function recordEngagements(
   ctx: SqlContext,
   engagements: readonly EngagementWrite[],
 ): Promise<EngagementResult[]> {
-  if (engagements.length === 0) return Promise.resolve([]);
+  if (engagements.length === 0) return [];
+  return (await recordRepeats(ctx, engagements)) ?? recordWithFirsts(ctx, engagements);
+}
+
+/**
+ * Appends the batch's events in one statement if every engagement is of a known outbound email whose
+ * stamps it would set are all set already (so none is a first and no counter moves); returns null,
+ * having written nothing, otherwise. Stamps are only ever set, never cleared: a stamp seen set stays set.
+ */
+async function recordRepeats(
+  { db, dialect }: SqlContext,
+  engagements: readonly EngagementWrite[],
+): Promise<EngagementResult[] | null> {
+  if (!engagements.every((e) => dialect.isId(e.emailId))) return null;
+  const rows = engagements.map((e) => ({
+    event_id: e.eventId,
+    email_id: e.emailId,
+    kind: e.kind === "open" ? "opened" : "clicked",
+    machine: e.machine,
+    click: e.kind === "click",
+    at: e.at.toISOString(),
+    data: eventData(e, false),
+  }));
+  const v = () =>
+    dialect.jsonRows(rows, {
+      event_id: "text",
+      email_id: "id",
+      kind: "text",
+      machine: "bool",
+      click: "bool",
+      at: "time",
+      data: "json",
+    });
+  const emails = dialect.table("emails");
+  const repeats = (w: string, e: string) =>
+    sql`${sql.ref(`${e}.direction`)} = 'outbound' and (case when ${sql.ref(`${w}.machine`)}
+      then ${sql.ref(`${e}.machine_opened_at`)} is not null
+      else ${sql.ref(`${e}.opened_at`)} is not null
+        and (${sql.ref(`${e}.clicked_at`)} is not null or not ${sql.ref(`${w}.click`)}) end)`;
+  const write = (trx: SqlContext["db"]) =>
+    sql<{
+      id: string;
+    }>`insert into ${dialect.table("events")} (id, kind, campaign_id, lead_id, email_id, at, data)
+      select v.event_id, v.kind, e.campaign_id, e.lead_id, e.id, v.at, v.data
+      from ${v()} as v join ${emails} as e on e.id = v.email_id
+      where ${repeats("v", "e")}
+        and (select count(*) from ${v()} as w join ${emails} as f on f.id = w.email_id where ${repeats("w", "f")})
+          = ${engagements.length}
+      returning id`.execute(trx);
+  // One statement is atomic on its own; SQLite still takes its write transaction, which is how its
+  // writers in one process queue for the file.
+  const { rows: inserted } =
+    dialect.name === "sqlite" ? await dialect.transaction(db, write) : await write(db);
+  if (inserted.length === 0) return null;
+  if (inserted.length !== engagements.length) {
+    throw new CadenzaError("INTERNAL", {
+      message: `${inserted.length} of ${engagements.length} repeat engagements were written`,
+    });
+  }
+  return engagements.map((e) => ({
+    emailId: e.emailId,
+    found: true,
+    firstHuman: false,
+    firstMachine: false,
+  }));
+}
+
+/** The batch in one transaction, deciding each stamp's first in the database. */
+function recordWithFirsts(
+  ctx: SqlContext,
+  engagements: readonly EngagementWrite[],
+): Promise<EngagementResult[]> {
   return inTransaction(ctx, async (trx) => {
     const { db, dialect } = trx;
     const ids = [...new Set(engagements.map((e) => e.emailId))].filter((id) => dialect.isId(id));
-    const emails =
+    const rows =
       ids.length === 0
         ? []
         : await db
             .selectFrom("emails")
-            .select(["id", "campaign_id", "lead_id", "step_number", "variant"])
+            .select([
+              "id",
+              "campaign_id",
+              "lead_id",
+              "step_number",
+              "variant",
+              "opened_at",
+              "clicked_at",
+              "machine_opened_at",
+            ])
             .where("id", "in", ids)
             .where("direction", "=", sql.lit("outbound"))
             .execute();
-    const byId = new Map(emails.map((e) => [e.id, e]));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+
+    // The stamps this batch would set: per column, each email's first engagement that wants it. A
+    // stamp already set stays set, so one read outside any lock rules it out for good.
+    const wanted = new Map<Stamp, Map<string, EngagementWrite>>(STAMPS.map((s) => [s, new Map()]));
+    for (const e of engagements) {
+      const row = byId.get(e.emailId);
+      if (!row) continue;
+      for (const stamp of stampsOf(e)) {
+        const firsts = wanted.get(stamp)!;
+        if (row[stamp] === null && !firsts.has(e.emailId)) firsts.set(e.emailId, e);
+      }
+    }
+
     // Leads before emails: the order completeSends takes them in, so the two never deadlock.
+    const opening = [...wanted.get("opened_at")!.keys()];
     await lockLeads(
       trx,
-      emails.flatMap((e) => (e.lead_id ? [e.lead_id] : [])),
+      opening.flatMap((id) => byId.get(id)?.lead_id ?? []),
     );
-
-    const stamp = async (emailId: string, column: Stamp, at: Date): Promise<boolean> => {
-      const time = dialect.values.time(at);
-      const result = await db
-        .updateTable("emails")
-        .set({
-          [column]: time,
-          ...(column === "opened_at"
-            ? { status: sql`case when status = 'sent' then 'opened' else status end` }
-            : {}),
-        })
-        .where("id", "=", emailId)
-        .where(column, "is", null)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
-    };
+    const stamped = new Map<Stamp, Set<string>>();
+    for (const stamp of STAMPS) {
+      const firsts = wanted.get(stamp)!;
+      stamped.set(stamp, firsts.size === 0 ? new Set() : await setStamps(trx, stamp, firsts));
+    }
 
     const counters = new CounterBatch();
     const opensByLead = new Map<string, number>();
     const events: NewEvent[] = [];
     const results: EngagementResult[] = [];
+    // Each stamp set is the first of exactly the engagement that asked for it.
+    const isFirst = (stamp: Stamp, e: EngagementWrite) =>
+      wanted.get(stamp)!.get(e.emailId) === e && stamped.get(stamp)!.has(e.emailId);
     for (const e of engagements) {
       const email = byId.get(e.emailId);
       if (!email) {
@@ -75,14 +179,14 @@ export function recordEngagements(
       let firstHuman = false;
       let firstMachine = false;
       if (e.machine) {
-        firstMachine = await stamp(email.id, "machine_opened_at", e.at);
+        firstMachine = isFirst("machine_opened_at", e);
         if (firstMachine) count("machineOpens");
       } else {
-        if (e.kind === "click" && (await stamp(email.id, "clicked_at", e.at))) {
+        if (e.kind === "click" && isFirst("clicked_at", e)) {
           firstHuman = true;
           count("clicks");
         }
-        if (await stamp(email.id, "opened_at", e.at)) {
+        if (isFirst("opened_at", e)) {
           firstHuman = true;
           count("opens");
           if (email.lead_id) opensByLead.set(email.lead_id, (opensByLead.get(email.lead_id) ?? 0) + 1);
@@ -96,20 +200,19 @@ export function recordEngagements(
         leadId: email.lead_id,
         emailId: email.id,
         at: e.at,
-        data: {
-          machine: e.machine,
-          first: e.machine ? firstMachine : firstHuman,
-          ...(e.url !== undefined ? { url: e.url } : {}),
-          userAgent: e.userAgent ?? null,
-          ip: e.ip ?? null,
-        },
+        data: eventData(e, e.machine ? firstMachine : firstHuman),
       });
     }
-    for (const [leadId, n] of [...opensByLead].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (opensByLead.size > 0) {
+      const v = dialect.jsonRows(
+        [...opensByLead].map(([id, n]) => ({ id, n })),
+        { id: "id", n: "int" },
+      );
       await db
-        .updateTable("campaign_leads")
-        .set((eb) => ({ emails_opened: eb("emails_opened", "+", n) }))
-        .where("id", "=", leadId)
+        .updateTable("campaign_leads as l")
+        .from(v.as("v"))
+        .set({ emails_opened: sql`l.emails_opened + v.n` })
+        .whereRef("l.id", "=", "v.id")
         .execute();
     }
     await counters.flush(trx);
@@ -118,11 +221,54 @@ export function recordEngagements(
   });
 }
 
-function deltaFor(
-  email: { campaign_id: string | null; step_number: number | null; variant: string | null },
-  field: StepCounterField,
-  day: string,
-): CounterDelta[] {
+/** The stamp columns an engagement sets on a first: human opens and clicks open, clicks click. */
+function stampsOf(e: EngagementWrite): Stamp[] {
+  if (e.machine) return ["machine_opened_at"];
+  return e.kind === "click" ? ["clicked_at", "opened_at"] : ["opened_at"];
+}
+
+/**
+ * Sets one stamp column on the emails where it is still unset, each to its first engagement's time,
+ * in one statement; returns the ids it set (a racing transaction that set one first wins it).
+ */
+async function setStamps(
+  { db, dialect }: SqlContext,
+  stamp: Stamp,
+  firsts: ReadonlyMap<string, EngagementWrite>,
+): Promise<Set<string>> {
+  const v = dialect.jsonRows(
+    [...firsts].map(([id, e]) => ({ target: id, stamp_at: e.at.toISOString() })),
+    { target: "id", stamp_at: "time" },
+  );
+  const rows = await db
+    .updateTable("emails as e")
+    .from(v.as("v"))
+    .set({
+      [stamp]: sql`v.stamp_at`,
+      ...(stamp === "opened_at"
+        ? { status: sql`case when e.status = 'sent' then 'opened' else e.status end` }
+        : {}),
+    })
+    .whereRef("e.id", "=", "v.target")
+    .where(`e.${stamp}`, "is", null)
+    // Unqualified: SQLite's RETURNING names only the updated table's columns, and `v` has no `id`.
+    .returning("id")
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** What an engagement's event records besides its email. */
+function eventData(e: EngagementWrite, first: boolean): Record<string, unknown> {
+  return {
+    machine: e.machine,
+    first,
+    ...(e.url !== undefined ? { url: e.url } : {}),
+    userAgent: e.userAgent ?? null,
+    ip: e.ip ?? null,
+  };
+}
+
+function deltaFor(email: EngagedEmail, field: StepCounterField, day: string): CounterDelta[] {
   if (email.campaign_id === null || email.step_number === null || email.variant === null) return [];
   return [
     {

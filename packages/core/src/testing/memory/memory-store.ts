@@ -266,6 +266,25 @@ export function memoryStore(): Store & { readonly tables: MemoryTables } {
         .slice(query.offset, query.offset + query.limit)
         .map(plainEmail);
     },
+    async getTrackingTargets(emailIds) {
+      return [...new Set(emailIds)].flatMap((id) => {
+        const e = t.emails.get(id);
+        if (e?.direction !== "outbound") return [];
+        const campaign = e.campaignId ? t.campaigns.get(e.campaignId) : undefined;
+        return [
+          {
+            id: e.id,
+            campaignId: e.campaignId,
+            leadId: e.leadId,
+            links: [...e.links],
+            toEmail: e.toEmail,
+            sentAt: e.sentAt,
+            createdAt: e.createdAt,
+            timezone: campaign?.timezone ?? "UTC",
+          },
+        ];
+      });
+    },
     async recordEngagements(engagements) {
       return recordEngagements(t, engagements);
     },
