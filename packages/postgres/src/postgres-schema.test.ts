@@ -30,16 +30,35 @@ if (await postgresReachable()) {
       const stores = Array.from({ length: 4 }, () => postgresStore(TEST_DATABASE_URL, { schema: name }));
       const results = await Promise.all(stores.map((s) => s.migrate()));
       expect(results.filter((r) => r.applied.length > 0)).toHaveLength(1);
-      expect(results.every((r) => r.version === 3)).toBe(true);
+      expect(results.every((r) => r.version === 5)).toBe(true);
       const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL });
       const { rows } = await pool.query(`SELECT id, name FROM ${quoteIdent(name)}.cadenza_migrations`);
       expect(rows).toEqual([
         { id: 1, name: "0001_initial" },
         { id: 2, name: "0002_saved_audiences" },
         { id: 3, name: "0003_dispatch_indexes" },
+        { id: 5, name: "0005_email_compression" },
       ]);
       await pool.end();
       for (const s of stores) await s.close();
+    });
+
+    it("compresses the rendered bodies of emails with lz4", async () => {
+      const name = schema();
+      const store = postgresStore(TEST_DATABASE_URL, { schema: name });
+      await store.migrate();
+      await store.close();
+      const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL });
+      const { rows } = await pool.query(
+        `SELECT attname, attcompression FROM pg_attribute
+          WHERE attrelid = $1::regclass AND attname IN ('html', 'body') ORDER BY attname`,
+        [`${quoteIdent(name)}.emails`],
+      );
+      expect(rows).toEqual([
+        { attname: "body", attcompression: "l" },
+        { attname: "html", attcompression: "l" },
+      ]);
+      await pool.end();
     });
 
     it("quotes an unusual schema name and keeps its tables inside it", async () => {

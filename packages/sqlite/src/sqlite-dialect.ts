@@ -6,6 +6,17 @@ import { sqliteValues } from "./sqlite-values.js";
 import { withWriteLock } from "./sqlite-write-lock.js";
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+// Row batches bind one parameter per value up to this many (SQLite allows 32766); larger ones travel as JSON.
+const MAX_PARAMETERS = 30_000;
+
+/** A value as `json_extract` reads it from a JSON row: objects and arrays as JSON text, booleans as 0/1. */
+function boundValue(value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "object") return JSON.stringify(value);
+  return value;
+}
 
 /**
  * The SQLite side of the shared store. Every write transaction is `BEGIN IMMEDIATE`: it takes the
@@ -43,11 +54,19 @@ export function sqliteDialect(file: string, lockKey: string): SqlDialect {
     lockRows: (query) => query,
 
     jsonRows: (rows, columns) => {
-      const selected = Object.entries(columns as Record<string, JsonRowType>).map(([name]) => {
-        if (!IDENTIFIER.test(name)) throw new Error(`Bad column name ${name}`);
-        return `json_extract(value, '$.${name}') as ${name}`;
-      });
-      return sql`(select ${sql.raw(selected.join(", "))} from json_each(${JSON.stringify(rows)}))`;
+      const names = Object.keys(columns as Record<string, JsonRowType>);
+      for (const name of names) if (!IDENTIFIER.test(name)) throw new Error(`Bad column name ${name}`);
+      if (rows.length === 0 || rows.length * names.length > MAX_PARAMETERS) {
+        const selected = names.map((name) => `json_extract(value, '$.${name}') as ${name}`);
+        return sql`(select ${sql.raw(selected.join(", "))} from json_each(${JSON.stringify(rows)}))`;
+      }
+      // Bound parameters, one per value: SQLite reads each once, where `json_extract` would parse
+      // a row's JSON again for every column.
+      const selected = names.map((name, i) => `column${i + 1} as ${name}`);
+      const tuples = rows.map(
+        (row) => sql`(${sql.join(names.map((name) => boundValue(row[name as keyof typeof row])))})`,
+      );
+      return sql`(select ${sql.raw(selected.join(", "))} from (values ${sql.join(tuples)}))`;
     },
 
     async writeTogether(db, writes) {

@@ -42,6 +42,30 @@ export function sendSuite(options: SqlStoreSuiteOptions): void {
       expect(await h.store.audit({ now: T0 })).toEqual([]);
     });
 
+    it("keeps every character of a batch's values, arrays included", async () => {
+      const { campaign } = await seedCampaign(h.store, { leads: 2 });
+      const claimed = await claimAll(campaign.id, "t");
+      const odd = ['a "quoted", {braced} \\ back\\slash', "", "NULL", "ünïcødé ✉"];
+      const emails = claimed.map((c, i) => ({
+        ...newEmail(c.lead, "t"),
+        references: i === 0 ? odd : [],
+        links: i === 0 ? ["https://x.example/?a=1&b={2}", 'say "hi"'] : [],
+        html: i === 0 ? `<p title="${odd[0]}">\n\t${odd[3]}</p>` : null,
+        text: odd.join("\n"),
+        inReplyTo: i === 0 ? "NULL" : null,
+      }));
+      expect((await h.store.beginSends(emails, T0)).begun).toHaveLength(2);
+      for (const email of emails) {
+        expect(await h.store.getEmail(email.id)).toMatchObject({
+          references: email.references,
+          links: email.links,
+          html: email.html,
+          text: email.text,
+          inReplyTo: email.inReplyTo,
+        });
+      }
+    });
+
     it("fences an email whose lead is held under another lease", async () => {
       const { campaign } = await seedCampaign(h.store, { leads: 1 });
       const [c] = await claimAll(campaign.id, "mine");
