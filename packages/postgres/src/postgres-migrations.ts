@@ -267,8 +267,8 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
-    id: 5,
-    name: "0005_email_compression",
+    id: 4,
+    name: "0004_email_compression",
     // Every outbound row carries a few kilobytes of rendered body, compressed as it is inserted: lz4
     // compresses it several times faster than the default pglz. Servers built without lz4 (or older
     // than Postgres 14) keep pglz; only new values are affected either way.

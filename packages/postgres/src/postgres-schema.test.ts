@@ -30,14 +30,14 @@ if (await postgresReachable()) {
       const stores = Array.from({ length: 4 }, () => postgresStore(TEST_DATABASE_URL, { schema: name }));
       const results = await Promise.all(stores.map((s) => s.migrate()));
       expect(results.filter((r) => r.applied.length > 0)).toHaveLength(1);
-      expect(results.every((r) => r.version === 5)).toBe(true);
+      expect(results.every((r) => r.version === 4)).toBe(true);
       const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL });
       const { rows } = await pool.query(`SELECT id, name FROM ${quoteIdent(name)}.cadenza_migrations`);
       expect(rows).toEqual([
         { id: 1, name: "0001_initial" },
         { id: 2, name: "0002_saved_audiences" },
         { id: 3, name: "0003_dispatch_indexes" },
-        { id: 5, name: "0005_email_compression" },
+        { id: 4, name: "0004_email_compression" },
       ]);
       await pool.end();
       for (const s of stores) await s.close();
