@@ -9,6 +9,7 @@
  * ```
  */
 import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { nanoid } from "nanoid";
 import type { Clock, IdGenerator, RandomSource } from "../src/ports.js";
@@ -90,15 +91,22 @@ export function systemRuntime(): { clock: Clock; random: RandomSource; ids: IdGe
   return { clock, random: cryptoRandom(), ids: uuidV7Ids(clock) };
 }
 
-/** The worker's whole program: compile one document with the `mjml` at `workerData.mjml`, post the result. */
+/**
+ * The worker's whole program: compile one document with the `mjml` at `workerData.mjml` (a file URL)
+ * and post the result. Dynamic imports only, so it runs whether the host's flags make it a script or
+ * a module.
+ */
 const MJML_WORKER = `
-const { parentPort, workerData } = require("node:worker_threads");
-require(workerData.mjml)(workerData.source, workerData.options).then(
-  (result) => parentPort.postMessage({
-    html: result.html,
-    errors: result.errors.map((e) => ({ line: e.line, message: e.message })),
-  }),
-  (error) => parentPort.postMessage({ failure: error instanceof Error ? error.message : String(error) }),
+import("node:worker_threads").then(({ parentPort, workerData }) =>
+  import(workerData.mjml)
+    .then((mjml) => mjml.default(workerData.source, workerData.options))
+    .then(
+      (result) => parentPort.postMessage({
+        html: result.html,
+        errors: result.errors.map((e) => ({ line: e.line, message: e.message })),
+      }),
+      (error) => parentPort.postMessage({ failure: error instanceof Error ? error.message : String(error) }),
+    ),
 );`;
 
 /**
@@ -116,7 +124,7 @@ export function mjmlWorker(): MjmlCompiler {
   return (source, options) =>
     new Promise<MjmlResult>((resolve, reject) => {
       // Resolved from this package, which depends on mjml, whatever the host's working directory.
-      mjml ??= createRequire(import.meta.url).resolve("mjml");
+      mjml ??= pathToFileURL(createRequire(import.meta.url).resolve("mjml")).href;
       const worker = new Worker(MJML_WORKER, { eval: true, workerData: { mjml, source, options } });
       let settled = false;
       worker.once("message", (message: MjmlResult | { failure: string }) => {
