@@ -1,28 +1,23 @@
-import { cadenzaDispatch, cadenzaSeed } from "./dispatch/cadenza-cases.js";
-import { cadenzaVerify } from "./dispatch/cadenza-verify.js";
-import { ceilingPostgres } from "./dispatch/ceiling-postgres.js";
-import { ceilingSqlite } from "./dispatch/ceiling-sqlite.js";
-import { graphileNoop } from "./dispatch/graphile-noop.js";
-import { cadenzaDispatchMemory } from "./dispatch/memory-cases.js";
-import { cadenzaEnroll } from "./enroll/enroll-cases.js";
-import { renderCore, renderMjml } from "./render/render-cases.js";
-import { bareTrackingServer } from "./track/bare-server.js";
-import { httpLoad } from "./track/http-load.js";
-import { cadenzaTrackingServer } from "./track/tracking-server.js";
+/** A case a child process can run: `(params, ready) => result`. */
+type Case = (params: never, ready: (info?: unknown) => Promise<void>) => Promise<unknown>;
 
-/** Every case a child process can run, by name: `(params, ready) => result`. */
-export const CASES = {
-  "render-core": renderCore,
-  "render-mjml": renderMjml,
-  "cadenza-seed": cadenzaSeed,
-  "cadenza-dispatch": cadenzaDispatch,
-  "cadenza-dispatch-memory": cadenzaDispatchMemory,
-  "cadenza-verify": cadenzaVerify,
-  "cadenza-enroll": cadenzaEnroll,
-  "cadenza-tracking-server": cadenzaTrackingServer,
-  "graphile-noop": graphileNoop,
-  "ceiling-postgres": ceilingPostgres,
-  "ceiling-sqlite": ceilingSqlite,
-  "bare-tracking-server": bareTrackingServer,
-  "http-load": httpLoad,
-} as Record<string, (params: never, ready: (info?: unknown) => Promise<void>) => Promise<unknown>>;
+/**
+ * Every case a child process can run, by name, each loaded only when its child runs it: a measured
+ * process holds its own case's code and dependencies, not every reference's (graphile-worker, pg,
+ * autocannon, mjml), whose code would otherwise count in its memory and in V8's heap limits.
+ */
+export const CASES: Record<string, () => Promise<Case>> = {
+  "render-core": async () => (await import("./render/render-cases.js")).renderCore,
+  "render-mjml": async () => (await import("./render/render-cases.js")).renderMjml,
+  "cadenza-seed": async () => (await import("./dispatch/cadenza-cases.js")).cadenzaSeed,
+  "cadenza-dispatch": async () => (await import("./dispatch/cadenza-cases.js")).cadenzaDispatch,
+  "cadenza-dispatch-memory": async () => (await import("./dispatch/memory-cases.js")).cadenzaDispatchMemory,
+  "cadenza-verify": async () => (await import("./dispatch/cadenza-verify.js")).cadenzaVerify,
+  "cadenza-enroll": async () => (await import("./enroll/enroll-cases.js")).cadenzaEnroll,
+  "cadenza-tracking-server": async () => (await import("./track/tracking-server.js")).cadenzaTrackingServer,
+  "graphile-noop": async () => (await import("./dispatch/graphile-noop.js")).graphileNoop,
+  "ceiling-postgres": async () => (await import("./dispatch/ceiling-postgres.js")).ceilingPostgres,
+  "ceiling-sqlite": async () => (await import("./dispatch/ceiling-sqlite.js")).ceilingSqlite,
+  "bare-tracking-server": async () => (await import("./track/bare-server.js")).bareTrackingServer,
+  "http-load": async () => (await import("./track/http-load.js")).httpLoad,
+};

@@ -15,4 +15,6 @@ export default defineConfig({
   // nanoid is ESM-only; bundling it keeps the CommonJS build loadable on every Node 20.
   noExternal: ["nanoid"],
   external: ["vitest"],
+  // `mjmlWorker` resolves mjml from `import.meta.url`, which the CommonJS build needs shimmed.
+  shims: true,
 });

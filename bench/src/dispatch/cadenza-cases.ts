@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { installQueryCounter, type QueryCount } from "../harness/query-counter.js";
+import type { QueryCount } from "../harness/query-counter.js";
 import { expectEqual } from "../harness/validate.js";
 import { benchEngine, instantTransport } from "../workload/bench-runtime.js";
 import { seedDueCampaign } from "../workload/seed-campaign.js";
@@ -18,7 +18,7 @@ export async function cadenzaSeed(
   ready: () => Promise<void>,
 ): Promise<SeedReport> {
   await ready();
-  const store = openStore(params.store);
+  const store = await openStore(params.store);
   try {
     const started = performance.now();
     const { cadenza } = benchEngine(store, instantTransport());
@@ -54,8 +54,11 @@ export async function cadenzaDispatch(
   },
   ready: () => Promise<void>,
 ): Promise<DispatchMeasure> {
-  const queries = params.countQueries ? installQueryCounter() : null;
-  const store = openStore(params.store);
+  // Loaded only when asked for: it loads `pg`, which a SQLite dispatcher would not hold.
+  const queries = params.countQueries
+    ? (await import("../harness/query-counter.js")).installQueryCounter()
+    : null;
+  const store = await openStore(params.store);
   try {
     const transport = instantTransport();
     const { cadenza, recovered } = benchEngine(store, transport, {

@@ -62,7 +62,7 @@ export async function cadenzaVerify(
 ): Promise<VerifyReport> {
   await ready();
   const rows = await countEmailRows(params.store, params.campaignId);
-  const store = openStore(params.store);
+  const store = await openStore(params.store);
   try {
     const { cadenza } = benchEngine(store, instantTransport());
     return await checkDispatchedCampaign(cadenza, params.campaignId, rows, params.leads);

@@ -20,7 +20,7 @@ export async function cadenzaEnroll(
   params: { store: StoreLocation; matching: number; others: number },
   ready: () => Promise<void>,
 ): Promise<EnrollMeasure> {
-  const store = openStore(params.store);
+  const store = await openStore(params.store);
   try {
     const { cadenza } = benchEngine(store, instantTransport());
     await seedProspects(cadenza, params.matching, params.others);

@@ -13,7 +13,7 @@ const send = (message: ChildMessage) =>
   );
 
 const [name, raw] = process.argv.slice(2) as [string, string];
-const run = CASES[name as keyof typeof CASES];
+const load = CASES[name];
 
 /** Tells the parent this case is set up and waits until it says go: the measured part starts then. */
 async function ready(info?: unknown): Promise<void> {
@@ -27,7 +27,8 @@ async function ready(info?: unknown): Promise<void> {
 }
 
 try {
-  if (!run) throw new Error(`No case named ${name}`);
+  if (!load) throw new Error(`No case named ${name}`);
+  const run = await load();
   const result = await run(JSON.parse(raw) as never, ready);
   await send({ type: "done", result, peakRssBytes: process.resourceUsage().maxRSS * 1024 });
   finished = true;

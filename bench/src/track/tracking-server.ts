@@ -39,7 +39,7 @@ export async function cadenzaTrackingServer(
   ready: (info: TrackingTargets) => Promise<void>,
 ): Promise<TrackingServerReport> {
   const queries = params.countQueries ? installQueryCounter() : null;
-  const store = openStore(params.store);
+  const store = await openStore(params.store);
   try {
     const clock = fixedClock();
     const transport = instantTransport(params.emails);

@@ -8,8 +8,12 @@
  * const cadenza = createCadenza({ store, transport, ...systemRuntime() });
  * ```
  */
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
 import { nanoid } from "nanoid";
 import type { Clock, IdGenerator, RandomSource } from "../src/ports.js";
+import type { MjmlCompiler, MjmlResult } from "../src/render/index.js";
 
 /** Wall-clock time and real timers. */
 export function systemClock(): Clock {
@@ -85,4 +89,56 @@ export function uuidV7Ids(clock: Pick<Clock, "now"> = systemClock()): IdGenerato
 export function systemRuntime(): { clock: Clock; random: RandomSource; ids: IdGenerator } {
   const clock = systemClock();
   return { clock, random: cryptoRandom(), ids: uuidV7Ids(clock) };
+}
+
+/**
+ * The worker's whole program: compile one document with the `mjml` at `workerData.mjml` (a file URL)
+ * and post the result. Dynamic imports only, so it runs whether the host's flags make it a script or
+ * a module.
+ */
+const MJML_WORKER = `
+import("node:worker_threads").then(({ parentPort, workerData }) =>
+  import(workerData.mjml)
+    .then((mjml) => mjml.default(workerData.source, workerData.options))
+    .then(
+      (result) => parentPort.postMessage({
+        html: result.html,
+        errors: result.errors.map((e) => ({ line: e.line, message: e.message })),
+      }),
+      (error) => parentPort.postMessage({ failure: error instanceof Error ? error.message : String(error) }),
+    ),
+);`;
+
+/**
+ * Compiles MJML in a worker thread that ends with its compile, for `createCadenza({ mjml })`: the
+ * engine's process never loads mjml and its dependencies (about 60 MB of memory, and old-generation
+ * headroom in proportion), at the cost of starting a worker (a few hundred milliseconds) for each
+ * distinct template — once per template and process, as the renderer caches what it compiled.
+ *
+ * ```ts
+ * const cadenza = createCadenza({ store, transport, ...systemRuntime(), mjml: mjmlWorker() });
+ * ```
+ */
+export function mjmlWorker(): MjmlCompiler {
+  let mjml: string | undefined;
+  return (source, options) =>
+    new Promise<MjmlResult>((resolve, reject) => {
+      // Resolved from this package, which depends on mjml, whatever the host's working directory.
+      mjml ??= pathToFileURL(createRequire(import.meta.url).resolve("mjml")).href;
+      const worker = new Worker(MJML_WORKER, { eval: true, workerData: { mjml, source, options } });
+      let settled = false;
+      worker.once("message", (message: MjmlResult | { failure: string }) => {
+        settled = true;
+        void worker.terminate();
+        if ("failure" in message) reject(new Error(message.failure));
+        else resolve(message);
+      });
+      worker.once("error", (error) => {
+        settled = true;
+        reject(error);
+      });
+      worker.once("exit", (code) => {
+        if (!settled) reject(new Error(`The mjml worker exited (code ${code}) without a result`));
+      });
+    });
 }

@@ -32,7 +32,7 @@ import type { LeadStatus } from "./lead/lead.js";
 import { pauseLead, resumeLead } from "./lead/lead-operations.js";
 import { recordBounce, recordReply, recordUnsubscribe } from "./lead/lead-signals.js";
 import type { Clock, ContentGenerator, IdGenerator, RandomSource, Store, Transport } from "./ports.js";
-import { createRenderer } from "./render/index.js";
+import { createRenderer, type MjmlCompiler } from "./render/index.js";
 import { createTrackingApi } from "./tracking-api.js";
 
 /** Everything `createCadenza` needs; the ports are required, the rest has defaults. */
@@ -55,6 +55,11 @@ export interface CadenzaOptions {
   contentGenerator?: ContentGenerator | null;
   /** How long one generation may take before falling back to the step's own content. */
   generationTimeoutMs?: number;
+  /**
+   * Compiles MJML bodies. Default: `mjml` loaded into this process on the first MJML email, where
+   * it stays; `mjmlWorker()` from `@cadenza/core/runtime` keeps it out of the process.
+   */
+  mjml?: MjmlCompiler;
   dispatch?: Partial<DispatchSettings>;
   /** Receives errors the engine recovered from (failed event handlers, …). Default: console.error. */
   onError?: (error: Error, context: string) => void;
@@ -94,7 +99,7 @@ export function createCadenza(options: CadenzaOptions) {
     clock: options.clock,
     random: options.random,
     ids: options.ids,
-    renderer: createRenderer(),
+    renderer: createRenderer({ mjml: options.mjml }),
     hooks: new CadenzaHooks((error, event) =>
       reportError(
         error instanceof Error ? error : new Error(String(error)),

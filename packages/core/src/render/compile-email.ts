@@ -7,7 +7,7 @@ import { templateVariables } from "../personalize/template-variables.js";
 import { authorHtmlDocument } from "./author-html.js";
 import type { EmailSegment } from "./email-segment.js";
 import { htmlTextPart } from "./html-text-part.js";
-import { compileMjmlBody } from "./mjml-body.js";
+import { compileMjmlBody, type MjmlCompiler } from "./mjml-body.js";
 import { type ProtectedTemplate, protectPlaceholders } from "./placeholder-tokens.js";
 import { textBodyHtml } from "./text-body.js";
 
@@ -35,10 +35,10 @@ export interface CompiledEmail {
 
 /**
  * Compiles an email's content: parses the templates and builds the HTML and text bodies around
- * protected placeholders, compiling MJML once. Throws `TEMPLATE_SYNTAX` (path `["subject"]` or
- * `["body"]`) or `MJML_INVALID`.
+ * protected placeholders, compiling MJML once (with `mjml`, in this process by default). Throws
+ * `TEMPLATE_SYNTAX` (path `["subject"]` or `["body"]`) or `MJML_INVALID`.
  */
-export async function compileEmail(content: EmailContent): Promise<CompiledEmail> {
+export async function compileEmail(content: EmailContent, mjml?: MjmlCompiler): Promise<CompiledEmail> {
   const subject = compileField(content.subject, "subject");
   const body = compileField(content.body, "body");
   const protectedBody = protectPlaceholders(body);
@@ -46,7 +46,7 @@ export async function compileEmail(content: EmailContent): Promise<CompiledEmail
   const { html, text } = await match(content.format)
     .with("text", () => ({ html: textBodyHtml(protectedBody), text: sourceSegments(body) }))
     .with("html", () => markupBodies(protectedBody, authorHtmlDocument(protectedBody)))
-    .with("mjml", async () => markupBodies(protectedBody, await compileMjmlBody(protectedBody)))
+    .with("mjml", async () => markupBodies(protectedBody, await compileMjmlBody(protectedBody, mjml)))
     .exhaustive();
 
   const variables = [

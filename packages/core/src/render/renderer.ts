@@ -1,10 +1,13 @@
 import type { TemplateValues } from "../personalize/render-template.js";
 import { type CompiledEmail, compileEmail, type EmailContent } from "./compile-email.js";
+import type { MjmlCompiler } from "./mjml-body.js";
 import { type RenderedEmail, renderEmail } from "./render-email.js";
 
 export interface RendererOptions {
   /** Compiled emails kept, least recently used dropped first. Default 500. */
   maxCacheEntries?: number;
+  /** Compiles MJML bodies. Default: `mjml`, loaded into this process on the first MJML email. */
+  mjml?: MjmlCompiler;
 }
 
 /** Compiles email content once and renders it per lead. Create one per engine; it is pure. */
@@ -44,7 +47,7 @@ export function createRenderer(options: RendererOptions = {}): Renderer {
         cache.set(key, cached);
         return cached;
       }
-      const compiling = compileEmail(content);
+      const compiling = compileEmail(content, options.mjml);
       cache.set(key, compiling);
       compiling.catch(() => {
         if (cache.get(key) === compiling) cache.delete(key);
@@ -54,7 +57,7 @@ export function createRenderer(options: RendererOptions = {}): Renderer {
     },
     render: renderEmail,
     async validate(content) {
-      await compileEmail(content);
+      await compileEmail(content, options.mjml);
     },
   };
 }
