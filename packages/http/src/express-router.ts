@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type NodeAdapterOptions, serveNode, type WebHandler } from "./node-handler.js";
+import { servePlainNode } from "./node-plain-path.js";
+import { plainPathname } from "./node-request.js";
+import { plainServeOf } from "./plain-http.js";
 
 /** The members of an Express 5 request this adapter reads (so Express's types are not needed). */
 export interface ExpressRequestLike extends IncomingMessage {
@@ -26,19 +29,23 @@ export function expressRouter(
   handler: WebHandler & { matches(pathname: string): boolean },
   options: NodeAdapterOptions = {},
 ): (req: ExpressRequestLike, res: ServerResponse, next: (error?: unknown) => void) => void {
+  const plain = plainServeOf(handler);
   return (req, res, next) => {
     const url = req.originalUrl ?? req.url ?? "/";
-    let pathname: string;
-    try {
-      pathname = new URL(url, "http://localhost").pathname;
-    } catch {
-      next();
-      return;
+    let pathname = plainPathname(url);
+    if (pathname === null) {
+      try {
+        pathname = new URL(url, "http://localhost").pathname;
+      } catch {
+        next();
+        return;
+      }
     }
     if (!handler.matches(pathname)) {
       next();
       return;
     }
+    if (plain && servePlainNode(plain, req, res, options, url)) return;
     void serveNode(handler, req, res, options, req.body, url);
   };
 }

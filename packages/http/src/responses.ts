@@ -1,3 +1,5 @@
+import { canonicalHeaders, type PlainResponse } from "./plain-http.js";
+
 /** A transparent 1×1 GIF (43 bytes). */
 export const PIXEL_GIF = Uint8Array.from(
   atob("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"),
@@ -21,20 +23,32 @@ const PAGE_HEADERS = {
   "Referrer-Policy": "no-referrer",
 };
 
+const PIXEL_HEADERS = canonicalHeaders(NO_STORE, {
+  "Content-Type": "image/gif",
+  "Content-Length": String(PIXEL_GIF.byteLength),
+});
+const PIXEL: PlainResponse = Object.freeze({ status: 200, headers: PIXEL_HEADERS, body: PIXEL_GIF });
+const PIXEL_HEAD: PlainResponse = Object.freeze({ status: 200, headers: PIXEL_HEADERS, body: null });
+
 /** The open pixel, for GET and HEAD alike. */
-export function pixelResponse(method: string): Response {
-  return new Response(method === "HEAD" ? null : PIXEL_GIF, {
-    status: 200,
-    headers: { ...NO_STORE, "Content-Type": "image/gif", "Content-Length": String(PIXEL_GIF.byteLength) },
-  });
+export function pixelResponse(method: string): PlainResponse {
+  return method === "HEAD" ? PIXEL_HEAD : PIXEL;
 }
 
 /** A redirect to a link of the email (RFC 9110 302, never cached, no referrer passed on). */
-export function redirectResponse(location: string): Response {
-  return new Response(null, {
+export function redirectResponse(location: string): PlainResponse {
+  // Spelled out in canonical order (lower-case, sorted), as `canonicalHeaders` would give it.
+  return {
     status: 302,
-    headers: { ...NO_STORE, Location: location, "Referrer-Policy": "no-referrer" },
-  });
+    headers: {
+      "cache-control": NO_STORE["Cache-Control"],
+      expires: NO_STORE.Expires,
+      location,
+      pragma: NO_STORE.Pragma,
+      "referrer-policy": "no-referrer",
+    },
+    body: null,
+  };
 }
 
 /** Content of a small page; every string is escaped. */
@@ -45,13 +59,16 @@ export interface PageContent {
   form?: { field: string; value: string; button: string };
 }
 
+const PAGE_HEADERS_CANONICAL = canonicalHeaders(PAGE_HEADERS);
+const NONE: Record<string, string> = {};
+
 /** A small, self-contained HTML page. */
 export function pageResponse(
   status: number,
   content: PageContent,
   method = "GET",
-  extra: HeadersInit = {},
-): Response {
+  extra: Record<string, string> = NONE,
+): PlainResponse {
   const form = content.form
     ? `<form method="post"><input type="hidden" name="${escapeHtml(content.form.field)}" value="${escapeHtml(
         content.form.value,
@@ -81,22 +98,18 @@ ${form}
 </body>
 </html>
 `;
-  const headers = withHeaders(PAGE_HEADERS, extra);
-  return new Response(method === "HEAD" ? null : html, { status, headers });
+  const headers = extra === NONE ? PAGE_HEADERS_CANONICAL : canonicalHeaders(PAGE_HEADERS, extra);
+  return { status, headers, body: method === "HEAD" ? null : html };
 }
 
 /** A JSON answer (the inbound route). */
-export function jsonResponse(status: number, body: unknown, extra: HeadersInit = {}): Response {
-  const headers = withHeaders({ ...NO_STORE, "Content-Type": "application/json; charset=utf-8" }, extra);
-  return new Response(JSON.stringify(body), { status, headers });
-}
-
-function withHeaders(base: Record<string, string>, extra: HeadersInit): Headers {
-  const headers = new Headers(base);
-  new Headers(extra).forEach((value, name) => {
-    headers.set(name, value);
-  });
-  return headers;
+export function jsonResponse(
+  status: number,
+  body: unknown,
+  extra: Record<string, string> = {},
+): PlainResponse {
+  const headers = canonicalHeaders(NO_STORE, { "Content-Type": "application/json; charset=utf-8" }, extra);
+  return { status, headers, body: JSON.stringify(body) };
 }
 
 function escapeHtml(text: string): string {

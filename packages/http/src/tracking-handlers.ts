@@ -2,6 +2,13 @@ import { isCadenzaError } from "@cadenza/core";
 import { hasInboundSecret } from "./inbound-auth.js";
 import { rawMessageOf } from "./inbound-body.js";
 import { parseInboundEmail } from "./parse-inbound-email.js";
+import {
+  type PlainRequest,
+  type PlainResponse,
+  type PlainServe,
+  registerPlainServe,
+  toWebResponse,
+} from "./plain-http.js";
 import { readBody } from "./read-body.js";
 import { jsonResponse, pageResponse, pixelResponse, redirectResponse } from "./responses.js";
 import type { TrackingEngine, TrackingRequestInfo } from "./tracking-engine.js";
@@ -88,7 +95,7 @@ export function createTrackingHandlers(
   // Writes of answered opens and clicks: kept until they settle, so `flush()` can wait for them and
   // a failure reaches `onError` instead of becoming an unhandled rejection.
   const pending = new Set<Promise<void>>();
-  const keep = (written: Promise<unknown>, request: Request): void => {
+  const keep = (written: Promise<unknown>, request: PlainRequest): void => {
     const settled: Promise<void> = written.then(
       () => {
         pending.delete(settled);
@@ -96,7 +103,7 @@ export function createTrackingHandlers(
       (error: unknown) => {
         pending.delete(settled);
         try {
-          onError(error, request);
+          onError(error, request.web());
         } catch (hookError) {
           // Nobody awaits this write: a throwing hook must not make it an unhandled rejection.
           console.error("[cadenza/http]", hookError, error);
@@ -114,7 +121,11 @@ export function createTrackingHandlers(
     return match ? { name: match[1] as "open" | "click" | "unsubscribe", token: match[2]! } : null;
   };
 
-  const handle = async (request: Request, url: URL, found: Route, info: TrackingRequestInfo) => {
+  const handle = async (
+    request: PlainRequest,
+    found: Route,
+    info: TrackingRequestInfo,
+  ): Promise<PlainResponse> => {
     const method = info.method;
     switch (found.name) {
       case "open":
@@ -125,7 +136,7 @@ export function createTrackingHandlers(
             else await engine.recordOpen(found.token, info);
           } catch (error) {
             // The pixel is answered whatever happens: a broken image helps nobody.
-            onError(error, request);
+            onError(error, request.web());
           }
         }
         return pixelResponse(method);
@@ -157,10 +168,10 @@ export function createTrackingHandlers(
           );
         }
         if (method !== "POST") return notAllowed("GET, HEAD, POST");
-        return unsubscribe(request, found.token, info);
+        return unsubscribe(request.web(), found.token, info);
       case "inbound":
         if (method !== "POST") return notAllowed("POST", true);
-        return inbound(request, url);
+        return inbound(request.web());
     }
   };
 
@@ -181,9 +192,12 @@ export function createTrackingHandlers(
     });
   };
 
-  const inbound = async (request: Request, url: URL) => {
+  const inbound = async (request: Request) => {
     if (options.inboundSecret === undefined) return pageResponse(404, NOT_FOUND);
-    if (options.inboundSecret !== null && !(await hasInboundSecret(request, url, options.inboundSecret))) {
+    if (
+      options.inboundSecret !== null &&
+      !(await hasInboundSecret(request, new URL(request.url), options.inboundSecret))
+    ) {
       return jsonResponse(401, { error: "unauthorized" }, { "WWW-Authenticate": 'Basic realm="inbound"' });
     }
     const body = await readBody(request, maxBodyBytes);
@@ -200,7 +214,24 @@ export function createTrackingHandlers(
     return jsonResponse(200, { kind: outcome.kind, matched: outcome.matched });
   };
 
-  return {
+  const serve: PlainServe = async (request) => {
+    const found = route(request.pathname);
+    const method = request.method;
+    if (!found) return pageResponse(404, NOT_FOUND, method);
+    const info: TrackingRequestInfo = {
+      method: method as TrackingRequestInfo["method"],
+      userAgent: request.header("user-agent"),
+      ip: (options.clientIp ? options.clientIp(request.web()) : null) ?? request.ip,
+    };
+    try {
+      return await handle(request, found, info);
+    } catch (error) {
+      onError(error, request.web());
+      return failure(found, method, error);
+    }
+  };
+
+  const handlers: TrackingHandlers = {
     matches: (pathname) => route(pathname) !== null,
 
     async flush() {
@@ -212,24 +243,20 @@ export function createTrackingHandlers(
       try {
         url = new URL(request.url);
       } catch {
-        return pageResponse(404, NOT_FOUND);
+        return toWebResponse(pageResponse(404, NOT_FOUND));
       }
-      const found = route(url.pathname);
-      const method = request.method.toUpperCase();
-      if (!found) return pageResponse(404, NOT_FOUND, method);
-      const info: TrackingRequestInfo = {
-        method: method as TrackingRequestInfo["method"],
-        userAgent: request.headers.get("user-agent"),
-        ip: options.clientIp?.(request) ?? context.ip ?? null,
-      };
-      try {
-        return await handle(request, url, found, info);
-      } catch (error) {
-        onError(error, request);
-        return failure(found, method, error);
-      }
+      const response = await serve({
+        method: request.method.toUpperCase(),
+        pathname: url.pathname,
+        header: (name) => request.headers.get(name),
+        ip: context.ip ?? null,
+        web: () => request,
+      });
+      return toWebResponse(response);
     },
   };
+  registerPlainServe(handlers, serve);
+  return handlers;
 }
 
 /** Reads an unsubscribe post: RFC 8058's `List-Unsubscribe=One-Click` or the page's own form. */
@@ -265,7 +292,7 @@ function safeLocation(link: string | null): string | null {
   }
 }
 
-function notAllowed(allow: string, json = false): Response {
+function notAllowed(allow: string, json = false): PlainResponse {
   const headers = { Allow: allow };
   return json
     ? jsonResponse(405, { error: "method_not_allowed" }, headers)
@@ -278,7 +305,7 @@ function notAllowed(allow: string, json = false): Response {
 }
 
 /** The answer when the engine failed: the open pixel regardless, else 4xx for input errors, else 503. */
-function failure(found: Route, method: string, error: unknown): Response {
+function failure(found: Route, method: string, error: unknown): PlainResponse {
   if (found.name === "open") return pixelResponse(method);
   const status = isCadenzaError(error, "PAYLOAD_TOO_LARGE")
     ? 413

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { campaignDay, utcDay } from "./campaign-day.js";
+import { formatLocalDate, localDateTime, offsetMs, zonedInstant } from "./zoned-time.js";
 
 const at = (iso: string) => new Date(iso);
 const instantArb = fc.date({
@@ -68,6 +69,86 @@ describe("campaignDay", () => {
         expect(campaignDay(instant, zone)).toBe(shown);
       }),
     );
+  });
+});
+
+describe("campaignDay's kept days", () => {
+  // Half-hour and quarter-hour offsets, half-hour DST (Lord Howe), a skipped day (Apia, 2011),
+  // offsets of minutes and seconds (Monrovia until 1972, Amsterdam until 1937), negative DST (Dublin).
+  const zones = [
+    "UTC",
+    "America/New_York",
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Amsterdam",
+    "Africa/Monrovia",
+    "Asia/Kolkata",
+    "Asia/Kathmandu",
+    "Asia/Tehran",
+    "Asia/Pyongyang",
+    "America/St_Johns",
+    "America/Caracas",
+    "America/Sao_Paulo",
+    "Australia/Eucla",
+    "Australia/Lord_Howe",
+    "Australia/Adelaide",
+    "Pacific/Chatham",
+    "Pacific/Marquesas",
+    "Pacific/Apia",
+    "Pacific/Kiritimati",
+    "Antarctica/Troll",
+  ];
+  const uncached = (instant: Date, zone: string) => formatLocalDate(localDateTime(instant, zone));
+  const HOUR = 3_600_000;
+
+  it("equal the day read afresh for instants near local midnights, in any order", () => {
+    const localDate = fc.record({
+      year: fc.integer({ min: 1850, max: 2100 }),
+      month: fc.integer({ min: 1, max: 12 }),
+      day: fc.integer({ min: 1, max: 28 }),
+    });
+    // Walks in small steps around a local midnight, so most calls are answered from the kept day.
+    const walk = fc.tuple(
+      fc.constantFrom(...zones),
+      localDate,
+      fc.integer({ min: -3 * HOUR, max: 3 * HOUR }),
+      fc.array(fc.integer({ min: -20 * 60_000, max: 20 * 60_000 }), { minLength: 1, maxLength: 40 }),
+    );
+    fc.assert(
+      fc.property(fc.array(walk, { minLength: 1, maxLength: 4 }), (walks) => {
+        for (const [zone, date, from, steps] of walks) {
+          let instant = zonedInstant({ ...date, hour: 0, minute: 0, second: 0 }, zone).getTime() + from;
+          for (const step of steps) {
+            instant += step;
+            expect(campaignDay(new Date(instant), zone)).toBe(uncached(new Date(instant), zone));
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("equal the day read afresh through every offset change of the zones, minute by minute", () => {
+    let changes = 0;
+    for (const zone of zones) {
+      for (const year of [1937, 1972, 2007, 2011, 2015, 2016, 2018, 2024, 2026]) {
+        let day = Date.UTC(year, 0, 1);
+        let offset = offsetMs(day, zone);
+        for (let i = 0; i < 366; i++, day += 24 * HOUR) {
+          const next = offsetMs(day + 24 * HOUR, zone);
+          if (next === offset) continue;
+          offset = next;
+          changes++;
+          // Steps of 61 s cross every quarter-hour edge at a different second.
+          for (let at = day - 2 * HOUR; at < day + 26 * HOUR; at += 61_000) {
+            expect(campaignDay(new Date(at), zone), `${zone} ${new Date(at).toISOString()}`).toBe(
+              uncached(new Date(at), zone),
+            );
+          }
+        }
+      }
+    }
+    expect(changes).toBeGreaterThan(100);
   });
 });
 
