@@ -19,6 +19,8 @@ export const POSTGRES_URL = process.env.DATABASE_URL ?? "postgres://postgres@127
 /** Dispatch settings that make a run take seconds: short leases, retries and polls. */
 export const FAST_DISPATCH: Partial<DispatchSettings> = {
   batchSize: 20,
+  // The engine's default: a killed worker may leave this many batches unknown.
+  batchesInFlight: 2,
   leaseMs: 3000,
   pollIntervalMs: 250,
   concurrency: 8,
