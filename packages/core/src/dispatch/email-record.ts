@@ -1,4 +1,5 @@
 import type { VariantName } from "../campaign/campaign-schema.js";
+import type { NewEmail } from "../ports.js";
 
 /**
  * Status of an email record. `sending`: recorded, handed to the transport, outcome not yet written.
@@ -48,4 +49,22 @@ export interface EmailRecord {
   repliedAt: Date | null;
   bouncedAt: Date | null;
   createdAt: Date;
+}
+
+/** The record a store writes for `beginSends`: the email as `sending`, with no outcome or engagement yet. */
+export function sendingRecord(email: NewEmail, now: Date): EmailRecord {
+  const { leaseToken: _lease, ...fields } = email;
+  return {
+    ...fields,
+    direction: "outbound",
+    status: "sending",
+    response: null,
+    sentAt: null,
+    openedAt: null,
+    machineOpenedAt: null,
+    clickedAt: null,
+    repliedAt: null,
+    bouncedAt: null,
+    createdAt: now,
+  };
 }

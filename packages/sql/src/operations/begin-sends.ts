@@ -1,4 +1,11 @@
-import type { BeginSendsResult, CounterDelta, EmailRecord, NewEmail, VariantName } from "@cadenza/core";
+import {
+  type BeginSendsResult,
+  type CounterDelta,
+  type EmailRecord,
+  type NewEmail,
+  sendingRecord,
+  type VariantName,
+} from "@cadenza/core";
 import { sql } from "kysely";
 import { CounterBatch } from "../counters/counter-batch.js";
 import { readTime } from "../read-values.js";
@@ -41,25 +48,7 @@ export function beginSends(
 async function insertLive({ db, dialect }: SqlContext, emails: readonly NewEmail[], now: Date) {
   const { values } = dialect;
   const rows = dialect.jsonRows(
-    emails.map((e) =>
-      emailColumns(
-        {
-          ...e,
-          direction: "outbound",
-          status: "sending",
-          response: null,
-          sentAt: null,
-          openedAt: null,
-          machineOpenedAt: null,
-          clickedAt: null,
-          repliedAt: null,
-          bouncedAt: null,
-          createdAt: now,
-        },
-        e.leaseToken,
-        values,
-      ),
-    ),
+    emails.map((e) => emailColumns(sendingRecord(e, now), e.leaseToken, values)),
     EMAIL_COLUMN_TYPES,
   );
   const live = db

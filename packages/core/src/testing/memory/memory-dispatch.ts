@@ -1,4 +1,5 @@
 import type { CounterDelta } from "../../analytics/counters.js";
+import { sendingRecord } from "../../dispatch/email-record.js";
 import type {
   BeginSendsResult,
   ClaimedLead,
@@ -83,22 +84,7 @@ export function beginSends(tables: MemoryTables, emails: NewEmail[], now: Date):
       result.stale.push(clone(record));
       continue;
     }
-    const { leaseToken, counterDay, ...rest } = e;
-    const row: EmailRow = {
-      ...rest,
-      direction: "outbound",
-      status: "sending",
-      counterDay,
-      response: null,
-      sentAt: null,
-      openedAt: null,
-      machineOpenedAt: null,
-      clickedAt: null,
-      repliedAt: null,
-      bouncedAt: null,
-      createdAt: now,
-      leaseToken,
-    };
+    const row: EmailRow = { ...sendingRecord(e, now), leaseToken: e.leaseToken };
     tables.emails.set(row.id, row);
     tables.emailByLeadStep.set(pair, row.id);
     const d = tables.sentDelta(row, "sent", 1);
