@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Cadenza, Store } from "@cadenza/core";
-import { memoryStore, testCadenza } from "@cadenza/core/testing";
+import { memoryStore, sentTrackedEmails } from "@cadenza/core/testing";
 import express from "express";
 import { describe, expect, it } from "vitest";
 import { cadenzaTrackingEngine } from "./cadenza-tracking-engine.js";
@@ -52,27 +52,12 @@ function holdableStore() {
 
 /** An engine that has sent `count` emails, with the paths of their pixels and links. */
 async function sentEmails(store: Store, count: number) {
-  const { cadenza, clock, transport } = testCadenza({
-    store,
-    tracking: { baseUrl: "https://t.example.com/t", secrets: [SECRET] },
-  });
-  const campaign = await cadenza.campaigns.create({
-    name: "Answer first",
-    dailyLimit: 1000,
-    steps: [{ stepNumber: 1, variantA: { subject: "Hi", body: "Hello, see https://example.com/x" } }],
-  });
-  await cadenza.prospects.upsert(Array.from({ length: count }, (_, i) => ({ email: `p${i}@example.com` })));
-  await cadenza.audience.enroll(campaign.id, { filter: {} });
-  await cadenza.campaigns.activate(campaign.id);
-  await cadenza.dispatch.tick();
-  clock.advance(3_600_000);
-  const path = (kind: string, html: string | null | undefined) =>
-    new RegExp(`/t/${kind}/[A-Za-z0-9_-]+`).exec(html ?? "")![0];
+  const sent = await sentTrackedEmails(store, count, SECRET);
   return {
-    cadenza,
-    campaignId: campaign.id,
-    opens: transport.sent.map((m) => path("open", m.html)),
-    clicks: transport.sent.map((m) => path("click", m.html)),
+    cadenza: sent.cadenza,
+    campaignId: sent.campaignId,
+    opens: sent.opens.map((token) => `/t/open/${token}`),
+    clicks: sent.clicks.map((token) => `/t/click/${token}`),
   };
 }
 

@@ -10,3 +10,4 @@ export { looksLikeAddress, matchesFilter } from "./memory/prospect-filter-match.
 export { type RecordingTransport, recordingTransport, type SendScript } from "./recording-transport.js";
 export { seededRandom, sequentialIds } from "./seeded.js";
 export { type TestCadenza, type TestCadenzaOptions, testCadenza } from "./test-cadenza.js";
+export { sentTrackedEmails } from "./tracked-emails.js";
