@@ -1,4 +1,5 @@
 import { CadenzaError, type ErrorCode } from "@cadenza/core";
+import { isPreparedStatementError } from "./prepared-statements.js";
 
 /** What pg and Node put on their errors. */
 interface PgErrorLike {
@@ -32,10 +33,13 @@ const BUSY_CODES = new Set([
   "57014", // query_canceled (statement or lock timeout)
 ]);
 
-/** Deadlocks and serialization failures: the whole transaction may simply be run again. */
+/**
+ * Deadlocks, serialization failures and prepared statements the server lost or must replan: the
+ * whole transaction may simply be run again.
+ */
 export function isRetryablePostgresError(error: unknown): boolean {
   const code = (error as PgErrorLike | null)?.code;
-  return code === "40P01" || code === "40001";
+  return code === "40P01" || code === "40001" || isPreparedStatementError(error);
 }
 
 /**

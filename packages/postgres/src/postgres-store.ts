@@ -3,6 +3,7 @@ import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { postgresDialect } from "./postgres-dialect.js";
 import type { PgPoolLike } from "./postgres-pool-like.js";
+import { preparingPool } from "./prepared-statements.js";
 
 /** Options of `postgresStore`. */
 export interface PostgresStoreOptions {
@@ -17,6 +18,13 @@ export interface PostgresStoreOptions {
    * without a listener, `pg` would crash the process. Default: a warning on stderr.
    */
   onIdleConnectionError?: (error: Error) => void;
+  /**
+   * Run the statements the store repeats (its batch statements, the tracking lookup and write) as
+   * named prepared statements, so Postgres plans each once per connection (default true). A pooler
+   * in transaction mode that does not keep prepared statements is detected and preparing stops;
+   * set false to never prepare.
+   */
+  prepareStatements?: boolean;
 }
 
 /**
@@ -50,6 +58,7 @@ export function postgresStore(pool: PgPoolLike | string, options: PostgresStoreO
     // Kysely ends the pool it was given on destroy; a host's pool is theirs to end (and to watch).
     connections = { connect: () => pool.connect(), end: async () => undefined };
   }
+  if (options.prepareStatements ?? true) connections = preparingPool(connections);
   const kysely = new Kysely<CadenzaDatabase>({ dialect: new PostgresDialect({ pool: connections }) });
   return createSqlStore({
     db: kysely.withSchema(schema),

@@ -66,40 +66,35 @@ async function recordRepeats(
     at: e.at.toISOString(),
     data: eventData(e, false),
   }));
-  const v = () =>
-    dialect.jsonRows(rows, {
-      event_id: "text",
-      email_id: "id",
-      kind: "text",
-      machine: "bool",
-      click: "bool",
-      at: "time",
-      data: "json",
-    });
-  const emails = dialect.table("emails");
-  const repeats = (w: string, e: string) =>
-    sql`${sql.ref(`${e}.direction`)} = 'outbound' and (case when ${sql.ref(`${w}.machine`)}
-      then ${sql.ref(`${e}.machine_opened_at`)} is not null
-      else ${sql.ref(`${e}.opened_at`)} is not null
-        and (${sql.ref(`${e}.clicked_at`)} is not null or not ${sql.ref(`${w}.click`)}) end)`;
+  const v = dialect.jsonRows(rows, {
+    event_id: "text",
+    email_id: "id",
+    kind: "text",
+    machine: "bool",
+    click: "bool",
+    at: "time",
+    data: "json",
+  });
+  // The batch joined to its emails once; every row of it must be a repeat for any to be written.
   const write = (trx: SqlContext["db"]) =>
-    sql<{
-      id: string;
-    }>`insert into ${dialect.table("events")} (id, kind, campaign_id, lead_id, email_id, at, data)
-      select v.event_id, v.kind, e.campaign_id, e.lead_id, e.id, v.at, v.data
-      from ${v()} as v join ${emails} as e on e.id = v.email_id
-      where ${repeats("v", "e")}
-        and (select count(*) from ${v()} as w join ${emails} as f on f.id = w.email_id where ${repeats("w", "f")})
-          = ${engagements.length}
-      returning id`.execute(trx);
+    sql`with j as (
+        select v.event_id, v.kind, e.campaign_id, e.lead_id, e.id as email_id, v.at, v.data,
+          e.direction = 'outbound' and (case when v.machine
+            then e.machine_opened_at is not null
+            else e.opened_at is not null and (e.clicked_at is not null or not v.click) end) as is_repeat
+        from ${v} as v join ${dialect.table("emails")} as e on e.id = v.email_id)
+      insert into ${dialect.table("events")} (id, kind, campaign_id, lead_id, email_id, at, data)
+      select event_id, kind, campaign_id, lead_id, email_id, at, data from j
+      where (select count(*) from j where is_repeat) = ${engagements.length}`.execute(trx);
   // One statement is atomic on its own; SQLite still takes its write transaction, which is how its
   // writers in one process queue for the file.
-  const { rows: inserted } =
+  const { numAffectedRows } =
     dialect.name === "sqlite" ? await dialect.transaction(db, write) : await write(db);
-  if (inserted.length === 0) return null;
-  if (inserted.length !== engagements.length) {
+  const inserted = Number(numAffectedRows ?? 0);
+  if (inserted === 0) return null;
+  if (inserted !== engagements.length) {
     throw new CadenzaError("INTERNAL", {
-      message: `${inserted.length} of ${engagements.length} repeat engagements were written`,
+      message: `${inserted} of ${engagements.length} repeat engagements were written`,
     });
   }
   return engagements.map((e) => ({
