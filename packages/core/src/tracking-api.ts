@@ -67,10 +67,7 @@ export function createTrackingApi(ctx: EngineContext) {
   // An email is opened and clicked in bursts (a reader's client, its image proxy, a click after the
   // open): what tracking needs of a sent email is kept for a minute, as the campaign's time zone was.
   const targets = new Map<string, { target: TrackingTarget; until: number }>();
-  async function target(emailId: string): Promise<TrackingTarget | null> {
-    const now = ctx.clock.now().getTime();
-    const kept = targets.get(emailId);
-    if (kept && kept.until >= now) return kept.target;
+  async function lookUpTarget(emailId: string, now: number): Promise<TrackingTarget | null> {
     const found = await lookUp(emailId);
     if (found?.sentAt) {
       if (targets.size >= MAX_TARGETS) targets.delete(targets.keys().next().value as string);
@@ -79,27 +76,29 @@ export function createTrackingApi(ctx: EngineContext) {
     return found;
   }
 
+  // Synchronous while the email is kept: a request awaits the store only for an email not seen lately.
   async function resolve(token: string, kind: "open" | "click") {
     if (!ctx.tracking) return null;
-    const payload = await ctx.tracking.signer.verify(token, kind);
+    const payload = ctx.tracking.signer.verifyNow(token, kind);
     if (!payload) return null;
-    const email = await target(payload.emailId);
+    const now = ctx.clock.now().getTime();
+    const kept = targets.get(payload.emailId);
+    const email = kept && kept.until >= now ? kept.target : await lookUpTarget(payload.emailId, now);
     return email ? { payload, email } : null;
   }
 
   // Unsubscribes are rare and must take effect at once: looked up on their own.
   async function resolveUnsubscribe(token: string): Promise<TrackingTarget | null> {
     if (!ctx.tracking) return null;
-    const payload = await ctx.tracking.signer.verify(token, "unsubscribe");
+    const payload = ctx.tracking.signer.verifyNow(token, "unsubscribe");
     if (!payload) return null;
     const [email] = await ctx.store.getTrackingTargets([payload.emailId]);
     return email ?? null;
   }
 
   /** Answers at once while the store keeps up; past `MAX_AHEAD` waiting, only after the write. */
-  async function paced<T extends { written: Promise<unknown> }>(queued: T): Promise<T> {
-    if (record.waiting > MAX_AHEAD) await queued.written;
-    return queued;
+  function paced<T extends { written: Promise<unknown> }>(queued: T): T | Promise<T> {
+    return record.waiting > MAX_AHEAD ? queued.written.then(() => queued) : queued;
   }
 
   async function queueOpen(request: TrackingRequest): Promise<QueuedOpen> {

@@ -26,14 +26,12 @@ export function cadenzaTrackingEngine(cadenza: Pick<Cadenza, "tracking" | "inbou
       const { url } = await cadenza.tracking.click(requestOf(token, request));
       return url;
     },
-    async queueOpen(token, request) {
-      const { written } = await cadenza.tracking.queueOpen(requestOf(token, request));
-      return { written };
-    },
-    async queueClick(token, request) {
-      const { url, written } = await cadenza.tracking.queueClick(requestOf(token, request));
-      return { link: url, written };
-    },
+    // What the core queues is handed on as it is: one promise per request, not two.
+    queueOpen: (token, request) => cadenza.tracking.queueOpen(requestOf(token, request)),
+    queueClick: (token, request) =>
+      cadenza.tracking
+        .queueClick(requestOf(token, request))
+        .then(({ url, written }) => ({ link: url, written })),
     unsubscribe: (token) => cadenza.tracking.unsubscribe(token),
     receiveInbound: (message) => cadenza.inbound.receive(message),
   };

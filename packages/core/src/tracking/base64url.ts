@@ -1,5 +1,7 @@
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-const VALUES = new Map([...ALPHABET].map((char, value) => [char, value]));
+/** Each ASCII code's value in the alphabet, -1 for a character outside it. */
+const VALUES = new Int8Array(128).fill(-1);
+for (let value = 0; value < ALPHABET.length; value++) VALUES[ALPHABET.charCodeAt(value)] = value;
 
 const CODES = Uint8Array.from(ALPHABET, (char) => char.charCodeAt(0));
 
@@ -31,9 +33,11 @@ export function decodeBase64Url(text: string): Uint8Array | null {
   let bits = 0;
   let buffer = 0;
   let at = 0;
-  for (const char of text) {
-    const value = VALUES.get(char);
-    if (value === undefined) return null;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // A code unit past ASCII (including either half of a surrogate pair) is outside the alphabet.
+    const value = code < 128 ? VALUES[code]! : -1;
+    if (value < 0) return null;
     buffer = ((buffer << 6) | value) & 0x3fff;
     bits += 6;
     if (bits >= 8) {

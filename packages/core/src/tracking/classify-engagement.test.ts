@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { classifyClick, classifyOpen } from "./classify-engagement.js";
+import { type AgentRule, matchAgent } from "./machine-agents.js";
 
 const CHROME =
   "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
@@ -106,4 +107,32 @@ describe("classifyClick", () => {
       expect(verdict).toEqual({ machine: reason !== null, reason });
     });
   }
+});
+
+describe("matchAgent", () => {
+  const rules = [
+    { pattern: /scanner/i, reason: "security_scanner" },
+    { pattern: /curl/i, reason: "http_library" },
+  ] as const satisfies readonly AgentRule[];
+
+  it("answers a repeated agent the same as its first time, agent by agent and rules by rules", () => {
+    const agents = ["Mozilla/5.0 Scanner", "curl/8.4", "Mozilla/5.0 (Macintosh)", `x${"a".repeat(600)} curl`];
+    for (let round = 0; round < 3; round++) {
+      expect(agents.map((a) => matchAgent(a, rules)?.reason ?? null)).toEqual([
+        "security_scanner",
+        "http_library",
+        null,
+        "http_library",
+      ]);
+      // Another rules array is judged by its own rules, not by what the first one answered.
+      expect(matchAgent("curl/8.4", [rules[0]])).toBeNull();
+    }
+  });
+
+  it("keeps judging correctly past the number of agents it remembers", () => {
+    for (let i = 0; i < 12_000; i++) {
+      const agent = i % 3 === 0 ? `curl/${i}` : `Mozilla/5.0 reader ${i}`;
+      expect(matchAgent(agent, rules)?.reason ?? null).toBe(i % 3 === 0 ? "http_library" : null);
+    }
+  });
 });

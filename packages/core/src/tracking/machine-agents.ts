@@ -86,10 +86,29 @@ export const OFFICE_LINK_CHECK_AGENT = /ms-office|microsoft office|msoffice/i;
 /** Mail providers' image proxies. They fetch when a person opens the mail, so their opens count. */
 export const IMAGE_PROXY_AGENT = /googleimageproxy|yahoomailproxy|ggpht\.com/i;
 
-/** The first rule a user agent matches, or null. */
+/**
+ * The first rule a user agent matches, or null. Answers are kept per rules array (up to 5,000
+ * agents of at most 512 characters), so a rules array must not change once it has been used.
+ */
 export function matchAgent(userAgent: string, rules: readonly AgentRule[]): AgentRule | null {
-  return rules.find((rule) => rule.pattern.test(userAgent)) ?? null;
+  // Opens and clicks come from a few thousand distinct agents at most: each is matched once.
+  let seen = matchedAgents.get(rules);
+  if (!seen) {
+    seen = new Map();
+    matchedAgents.set(rules, seen);
+  }
+  const known = seen.get(userAgent);
+  if (known !== undefined) return known;
+  const rule = rules.find((r) => r.pattern.test(userAgent)) ?? null;
+  if (userAgent.length > MAX_KEPT_AGENT_CHARS) return rule;
+  if (seen.size >= MAX_MATCHED_AGENTS) seen.clear();
+  seen.set(userAgent, rule);
+  return rule;
 }
+
+const MAX_MATCHED_AGENTS = 5_000;
+const MAX_KEPT_AGENT_CHARS = 512;
+const matchedAgents = new WeakMap<readonly AgentRule[], Map<string, AgentRule | null>>();
 
 /** True for an address in Apple's 17.0.0.0/8, where Mail Privacy Protection fetches from. */
 export function isAppleAddress(ip: string | null | undefined): boolean {

@@ -265,5 +265,28 @@ describe("base64url", () => {
     expect(decodeBase64Url("_w==")).toBeNull();
     expect(decodeBase64Url("A")).toBeNull();
     expect(decodeBase64Url("a+b/")).toBeNull();
+    // Characters past ASCII, alone or as a surrogate pair, are outside the alphabet.
+    expect(decodeBase64Url("AAé")).toBeNull();
+    expect(decodeBase64Url("AA\u{1F600}")).toBeNull();
+    expect(decodeBase64Url("AA\u0000")).toBeNull();
+    // Whatever it accepts is what Node decodes, spelled the one canonical way.
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 40 }), (text) => {
+        const bytes = decodeBase64Url(text);
+        if (bytes === null) return;
+        expect(Buffer.from(bytes)).toEqual(Buffer.from(text, "base64url"));
+        expect(encodeBase64Url(bytes)).toBe(text);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9_-]{0,40}$/), (text) => {
+        const bytes = decodeBase64Url(text);
+        if (bytes !== null) expect(encodeBase64Url(bytes)).toBe(text);
+        else
+          expect(text.length % 4 === 1 || Buffer.from(text, "base64url").toString("base64url") !== text).toBe(
+            true,
+          );
+      }),
+    );
   });
 });

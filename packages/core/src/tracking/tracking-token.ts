@@ -65,6 +65,8 @@ export interface TokenSigner {
    * truncated, extended, unknown key, or of another kind than `kind` when given).
    */
   verify(token: string, kind?: TokenKind): Promise<TokenPayload | null>;
+  /** `verify`, answered synchronously (what the tracking routes use, once per request). */
+  verifyNow(token: string, kind?: TokenKind): TokenPayload | null;
 }
 
 /** The tokens of one email, signed with the first secret; see `TokenSigner.forEmail`. */
@@ -148,22 +150,28 @@ export function createTokenSigner(secrets: TokenSecrets): TokenSigner {
     },
 
     async verify(token, kind) {
-      if (typeof token !== "string" || token.length > MAX_TOKEN_CHARS) return null;
-      const bytes = decodeBase64Url(token);
-      if (!bytes || bytes.length < HEADER_BYTES + ID_BYTES + MAC_BYTES) return null;
-      const body = bytes.subarray(0, bytes.length - MAC_BYTES);
-      const payload = decodeBody(body);
-      if (!payload || (kind !== undefined && payload.kind !== kind)) return null;
-      const tag = (body[1]! << 8) | body[2]!;
-      const given = bytes.subarray(bytes.length - MAC_BYTES);
-      for (const key of keys) {
-        if (key.tag === tag && equalInConstantTime(macInto(key, body, new Uint8Array(MAC_BYTES)), given)) {
-          return payload;
-        }
-      }
-      return null;
+      return verifyNow(token, kind);
     },
+
+    verifyNow,
   };
+
+  function verifyNow(token: string, kind?: TokenKind): TokenPayload | null {
+    if (typeof token !== "string" || token.length > MAX_TOKEN_CHARS) return null;
+    const bytes = decodeBase64Url(token);
+    if (!bytes || bytes.length < HEADER_BYTES + ID_BYTES + MAC_BYTES) return null;
+    const body = bytes.subarray(0, bytes.length - MAC_BYTES);
+    const payload = decodeBody(body);
+    if (!payload || (kind !== undefined && payload.kind !== kind)) return null;
+    const tag = (body[1]! << 8) | body[2]!;
+    const given = bytes.subarray(bytes.length - MAC_BYTES);
+    for (const key of keys) {
+      if (key.tag === tag && equalInConstantTime(macInto(key, body, new Uint8Array(MAC_BYTES)), given)) {
+        return payload;
+      }
+    }
+    return null;
+  }
 }
 
 function signingKey(entry: { id: string; secret: string }): SigningKey {
@@ -220,7 +228,13 @@ function uuidToBytes(uuid: string): Uint8Array {
   return out;
 }
 
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
 function bytesToUuid(bytes: Uint8Array): string {
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  let uuid = "";
+  for (let i = 0; i < ID_BYTES; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) uuid += "-";
+    uuid += HEX[bytes[i]!]!;
+  }
+  return uuid;
 }
