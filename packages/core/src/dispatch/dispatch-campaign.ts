@@ -125,10 +125,17 @@ async function sendBatch(
     : new Map<string, EmailRecord[]>();
 
   const composed: { claim: ClaimedLead; email: ComposedEmail; leadVariant: VariantName }[] = [];
+  // One batch, one instant, one campaign: whether the window is open depends only on the zone.
+  const openIn = new Map<string, boolean>();
   for (const c of claimed) {
     const window = windowFor(campaign, c.prospect);
     const step = campaign.steps[c.lead.currentStep];
-    if (!isInSendWindow(now, window)) {
+    let open = openIn.get(window.timezone);
+    if (open === undefined) {
+      open = isInSendWindow(now, window);
+      openIn.set(window.timezone, open);
+    }
+    if (!open) {
       release(c, { nextEmailAt: nextWindowOpening(now, window) });
       continue;
     }

@@ -53,12 +53,30 @@ export interface EmailRecord {
 
 /** The record a store writes for `beginSends`: the email as `sending`, with no outcome or engagement yet. */
 export function sendingRecord(email: NewEmail, now: Date): EmailRecord {
-  const { leaseToken: _lease, ...fields } = email;
+  // Field by field rather than a rest spread of `email`: one fixed shape, and many times cheaper.
   return {
-    ...fields,
+    id: email.id,
+    campaignId: email.campaignId,
+    leadId: email.leadId,
+    prospectId: email.prospectId,
+    stepNumber: email.stepNumber,
+    variant: email.variant,
+    mailboxId: email.mailboxId,
     direction: "outbound",
     status: "sending",
+    messageId: email.messageId,
+    inReplyTo: email.inReplyTo,
+    references: email.references,
+    subject: email.subject,
+    html: email.html,
+    text: email.text,
+    toEmail: email.toEmail,
+    fromEmail: email.fromEmail,
+    idempotencyKey: email.idempotencyKey,
     response: null,
+    generated: email.generated,
+    links: email.links,
+    counterDay: email.counterDay,
     sentAt: null,
     openedAt: null,
     machineOpenedAt: null,
