@@ -71,6 +71,8 @@ export function postgresDialect(schema: string): SqlDialect {
     values: postgresValues,
     migrations: POSTGRES_MIGRATIONS,
     migrationsTable: POSTGRES_MIGRATIONS_TABLE,
+    // Large values are TOASTed: an outcome update copies a pointer, not the body.
+    emailBodies: "inline",
 
     async transaction(db, fn, options) {
       for (let attempt = 1; ; attempt++) {

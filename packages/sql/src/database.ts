@@ -253,6 +253,16 @@ export interface CadenzaMigrationsTable {
   applied_at: SqlTime;
 }
 
+/**
+ * SQLite only: the rendered bodies of outbound emails, written once when the send begins, so the
+ * `emails` row its outcome rewrites stays small (see `SqlDialect.emailBodies`).
+ */
+export interface EmailBodiesTable {
+  email_id: string;
+  body: string;
+  html: string | null;
+}
+
 /** Every table of a Cadenza database, for Kysely. */
 export interface CadenzaDatabase {
   campaigns: CampaignsTable;
@@ -260,6 +270,7 @@ export interface CadenzaDatabase {
   campaign_leads: CampaignLeadsTable;
   prospects: ProspectsTable;
   emails: EmailsTable;
+  email_bodies: EmailBodiesTable;
   mailboxes: MailboxesTable;
   suppressions: SuppressionsTable;
   saved_audiences: SavedAudiencesTable;

@@ -43,6 +43,14 @@ export interface SqlDialect {
   readonly migrations: readonly Migration[];
   /** `CREATE TABLE IF NOT EXISTS cadenza_migrations …` in this database's types. */
   readonly migrationsTable: string;
+  /**
+   * Where an outbound email's rendered text and HTML go when its send begins: in its `emails` row
+   * (`inline`), or in `email_bodies`, written once (`separate`). SQLite rewrites a whole row with
+   * its overflow pages when an update changes its size, as the send's outcome does, so there the
+   * bodies live apart; Postgres keeps large values out of line already. Reads take a body from
+   * `email_bodies` when it has one, else from the row (inbound emails, and rows written before).
+   */
+  readonly emailBodies: "inline" | "separate";
 
   /**
    * Runs `fn` in one write transaction. SQLite: `BEGIN IMMEDIATE` (one writer holds the file);

@@ -33,6 +33,7 @@ export function sqliteDialect(file: string, lockKey: string): SqlDialect {
     values: sqliteValues,
     migrations: SQLITE_MIGRATIONS,
     migrationsTable: SQLITE_MIGRATIONS_TABLE,
+    emailBodies: "separate",
 
     transaction: (db, fn) =>
       withWriteLock(lockKey, () =>

@@ -268,6 +268,20 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX campaign_leads_stopped_leased ON campaign_leads (lease_expires_at) WHERE lease_token IS NOT NULL AND status <> 'active'`,
     ],
   },
+  {
+    id: 4,
+    name: "0004_email_bodies",
+    // An outbound email's bodies are written here once, when its send begins: the outcome update
+    // then rewrites a small `emails` row instead of ~6 KB with its overflow pages. Rows written
+    // before keep their bodies in `emails`; reads take whichever is there.
+    statements: [
+      `CREATE TABLE email_bodies (
+  email_id TEXT PRIMARY KEY REFERENCES emails(id) ON DELETE CASCADE,
+  body TEXT NOT NULL,
+  html TEXT
+) STRICT`,
+    ],
+  },
 ];
 
 /** The table migrations are recorded in. */

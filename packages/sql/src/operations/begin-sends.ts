@@ -9,7 +9,13 @@ import {
 import { sql } from "kysely";
 import { CounterBatch } from "../counters/counter-batch.js";
 import { readTime } from "../read-values.js";
-import { EMAIL_COLUMN_TYPES, EMAIL_COLUMNS, emailColumns, toEmailRecord } from "../rows/email-rows.js";
+import {
+  EMAIL_COLUMN_TYPES,
+  EMAIL_COLUMNS,
+  emailColumns,
+  selectEmails,
+  toEmailRecord,
+} from "../rows/email-rows.js";
 import { inTransaction, type SqlContext } from "../sql-context.js";
 import { lockLeads } from "./lock-leads.js";
 
@@ -44,11 +50,18 @@ export function beginSends(
   });
 }
 
-/** Inserts the `sending` records of leads that hold the email's live lease; returns the new ids. */
+/**
+ * Inserts the `sending` records of leads that hold the email's live lease; returns the new ids. Where
+ * the dialect keeps bodies apart, the rows go in without them and the new ones' bodies follow.
+ */
 async function insertLive({ db, dialect }: SqlContext, emails: readonly NewEmail[], now: Date) {
   const { values } = dialect;
+  const apart = dialect.emailBodies === "separate";
   const rows = dialect.jsonRows(
-    emails.map((e) => emailColumns(sendingRecord(e, now), e.leaseToken, values)),
+    emails.map((e) => {
+      const row = emailColumns(sendingRecord(e, now), e.leaseToken, values);
+      return apart ? { ...row, body: "", html: null } : row;
+    }),
     EMAIL_COLUMN_TYPES,
   );
   const live = db
@@ -67,7 +80,20 @@ async function insertLive({ db, dialect }: SqlContext, emails: readonly NewEmail
     )
     .returning("id")
     .execute();
-  return inserted.map((r) => r.id);
+  const ids = inserted.map((r) => r.id);
+  if (apart && ids.length > 0) {
+    const begun = new Set(ids);
+    const bodies = dialect.jsonRows(
+      emails.filter((e) => begun.has(e.id)).map((e) => ({ email_id: e.id, body: e.text, html: e.html })),
+      { email_id: "id", body: "text", html: "text" },
+    );
+    await db
+      .insertInto("email_bodies")
+      .columns(["email_id", "body", "html"])
+      .expression(db.selectFrom(bodies.as("v")).select(["v.email_id", "v.body", "v.html"]))
+      .execute();
+  }
+  return ids;
 }
 
 /**
@@ -121,17 +147,15 @@ async function sortOut(
 }
 
 /** Outbound records already there for the (lead, step) pairs of a batch. */
-async function existingAttempts({ db, dialect }: SqlContext, emails: readonly NewEmail[]) {
-  const pairs = dialect.jsonRows(
+async function existingAttempts(ctx: SqlContext, emails: readonly NewEmail[]) {
+  const pairs = ctx.dialect.jsonRows(
     emails.map((e) => ({ lead_id: e.leadId, step_number: e.stepNumber })),
     { lead_id: "id", step_number: "int" },
   );
-  return db
-    .selectFrom("emails as e")
+  return selectEmails(ctx)
     .innerJoin(pairs.as("w"), (join) =>
       join.onRef("w.lead_id", "=", "e.lead_id").onRef("w.step_number", "=", "e.step_number"),
     )
-    .selectAll("e")
     .where("e.direction", "=", sql.lit("outbound"))
     .execute();
 }

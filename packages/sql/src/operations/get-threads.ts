@@ -1,19 +1,18 @@
 import type { EmailRecord } from "@cadenza/core";
 import { sql } from "kysely";
-import { toEmailRecord } from "../rows/email-rows.js";
+import { selectEmails, toEmailRecord } from "../rows/email-rows.js";
 import type { SqlContext } from "../sql-context.js";
 
 /** Each lead's outbound emails in step order (one query for the batch); leads without any are absent. */
 export async function getThreads(
-  { db, dialect }: SqlContext,
+  ctx: SqlContext,
   leadIds: readonly string[],
 ): Promise<Map<string, EmailRecord[]>> {
+  const { dialect } = ctx;
   const threads = new Map<string, EmailRecord[]>();
   const wanted = [...new Set(leadIds)].filter((id) => dialect.isId(id));
   if (wanted.length === 0) return threads;
-  const rows = await db
-    .selectFrom("emails as e")
-    .selectAll("e")
+  const rows = await selectEmails(ctx)
     .where(
       sql<boolean>`e.lead_id in (select id from ${dialect.jsonRows(
         wanted.map((id) => ({ id })),

@@ -2,7 +2,7 @@ import type { EmailRecord } from "@cadenza/core";
 import { sql } from "kysely";
 import { CounterBatch } from "../counters/counter-batch.js";
 import { readTime } from "../read-values.js";
-import { toEmailRecord } from "../rows/email-rows.js";
+import { selectEmails, toEmailRecord } from "../rows/email-rows.js";
 import { inTransaction, type SqlContext } from "../sql-context.js";
 import { lockLeads } from "./lock-leads.js";
 
@@ -16,10 +16,8 @@ export function recoverAbandonedSends(ctx: SqlContext, now: Date, limit: number)
     const { db, dialect } = trx;
     const { values } = dialect;
     const abandoned = () =>
-      db
-        .selectFrom("emails as e")
+      selectEmails(trx)
         .innerJoin("campaign_leads as l", "l.id", "e.lead_id")
-        .selectAll("e")
         .where("e.direction", "=", sql.lit("outbound"))
         .where("e.status", "=", sql.lit("sending"))
         // The terms of `campaign_leads_stopped_leased`: the search starts from those few leads.

@@ -1,7 +1,8 @@
 import type { EmailDirection, EmailRecord, EmailStatus, VariantName } from "@cadenza/core";
-import type { Insertable, Selectable } from "kysely";
+import { type Insertable, type Selectable, type SelectQueryBuilder, sql } from "kysely";
 import type { EmailsTable } from "../database.js";
 import { readBool, readTime, readTimeOrNull } from "../read-values.js";
+import type { SqlContext } from "../sql-context.js";
 import type { JsonRowType, SqlValues } from "../sql-dialect.js";
 
 /** An `emails` row as an EmailRecord. */
@@ -118,3 +119,25 @@ export const EMAIL_COLUMN_TYPES = {
 
 /** The `emails` columns, in table order. */
 export const EMAIL_COLUMNS = Object.keys(EMAIL_COLUMN_TYPES) as (keyof EmailsTable)[];
+
+/** The `emails` columns other than the bodies, which `selectEmails` may take from `email_bodies`. */
+const COLUMNS_BESIDE_BODIES = EMAIL_COLUMNS.filter((c) => c !== "body" && c !== "html");
+
+/**
+ * `emails as e` with every column of the table, the bodies taken from `email_bodies` where the
+ * dialect keeps them apart (`SqlDialect.emailBodies`) and the row has one there. Narrow it with
+ * `e.`-qualified conditions.
+ */
+export function selectEmails({ db, dialect }: SqlContext) {
+  const emails = db.selectFrom("emails as e");
+  if (dialect.emailBodies === "inline") return emails.selectAll("e");
+  return emails
+    .leftJoin("email_bodies as b", "b.email_id", "e.id")
+    .select([
+      ...COLUMNS_BESIDE_BODIES.map((c) => `e.${c}` as const),
+      sql<string>`coalesce(b.body, e.body)`.as("body"),
+      sql<string | null>`coalesce(b.html, e.html)`.as("html"),
+    ]) as unknown as typeof emails extends SelectQueryBuilder<infer DB, infer TB, object>
+    ? SelectQueryBuilder<DB, TB, Selectable<EmailsTable>>
+    : never;
+}
