@@ -73,6 +73,7 @@ export function postgresDialect(schema: string): SqlDialect {
     migrationsTable: POSTGRES_MIGRATIONS_TABLE,
     // Large values are TOASTed: an outcome update copies a pointer, not the body.
     emailBodies: "inline",
+    writableCtes: true,
 
     async transaction(db, fn, options) {
       for (let attempt = 1; ; attempt++) {

@@ -51,6 +51,13 @@ export interface SqlDialect {
    * `email_bodies` when it has one, else from the row (inbound emails, and rows written before).
    */
   readonly emailBodies: "inline" | "separate";
+  /**
+   * One statement may insert, update and lock in several tables and return rows (Postgres:
+   * data-modifying CTEs), each statement atomic on its own. Dispatch operations then take their
+   * usual batch in one autocommitted statement instead of a transaction of several round trips,
+   * written in Postgres SQL; where this is false they run the portable transaction.
+   */
+  readonly writableCtes: boolean;
 
   /**
    * Runs `fn` in one write transaction. SQLite: `BEGIN IMMEDIATE` (one writer holds the file);

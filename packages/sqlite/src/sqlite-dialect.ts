@@ -34,6 +34,7 @@ export function sqliteDialect(file: string, lockKey: string): SqlDialect {
     migrations: SQLITE_MIGRATIONS,
     migrationsTable: SQLITE_MIGRATIONS_TABLE,
     emailBodies: "separate",
+    writableCtes: false,
 
     transaction: (db, fn) =>
       withWriteLock(lockKey, () =>

@@ -7,6 +7,7 @@ import {
   type VariantName,
 } from "@cadenza/core";
 import { sql } from "kysely";
+import { counterWritesOfRows } from "../counters/counted-rows.js";
 import { CounterBatch } from "../counters/counter-batch.js";
 import { readTime } from "../read-values.js";
 import {
@@ -38,6 +39,9 @@ export function beginSends(
   now: Date,
 ): Promise<BeginSendsResult> {
   if (emails.length === 0) return Promise.resolve({ begun: [], fenced: [], stale: [] });
+  if (ctx.dialect.writableCtes && ctx.dialect.emailBodies === "inline") {
+    return beginInOneStatement(ctx, emails, now);
+  }
   return inTransaction(ctx, async (trx) => {
     const begun = new Set(await insertLive(trx, emails, now));
     const counters = new CounterBatch();
@@ -48,6 +52,56 @@ export function beginSends(
     await counters.flush(trx);
     return { begun: emails.filter((e) => begun.has(e.id)).map((e) => e.id), fenced, stale };
   });
+}
+
+/**
+ * Where the dialect has writable CTEs: the usual batch as one statement committed on its own — the
+ * records of leads holding the email's live lease inserted (the leads locked in id order, each found
+ * by its id) and their `sent` counters moved by exactly the rows inserted. Emails it did not insert
+ * are sorted out in a transaction after it, as `beginSends` does.
+ */
+async function beginInOneStatement(
+  ctx: SqlContext,
+  emails: readonly NewEmail[],
+  now: Date,
+): Promise<BeginSendsResult> {
+  const { db, dialect } = ctx;
+  const { values } = dialect;
+  const rows = dialect.jsonRows(
+    emails.map((e) => emailColumns(sendingRecord(e, now), e.leaseToken, values)),
+    EMAIL_COLUMN_TYPES,
+  );
+  const columns = sql.raw(EMAIL_COLUMNS.join(", "));
+  const fromV = sql.raw(EMAIL_COLUMNS.map((c) => `v.${c}`).join(", "));
+  const counters = counterWritesOfRows(dialect, "ins", "sent").map(
+    (write, i) => sql`, ${sql.id(`c${i}`)} as (${write})`,
+  );
+  // Each lead is looked up by its id from the batch's row (a lateral lookup: the planner cannot know
+  // the batch's leads are the leased ones and would scan the table), in id order, locked.
+  const { rows: inserted } = await sql<{ id: string }>`with ins as (
+  insert into ${dialect.table("emails")} (${columns})
+  select ${fromV}
+    from (select * from ${rows} as r order by r.lead_id offset 0) as v
+   cross join lateral (
+     select l.id from ${dialect.table("campaign_leads")} as l
+      where l.id = v.lead_id and l.lease_token = v.lease_token and l.lease_expires_at > ${values.time(now)}
+        for update
+   ) as l
+  on conflict (lead_id, step_number) where direction = 'outbound' do nothing
+  returning id, campaign_id, step_number, variant, counter_day
+)${sql.join(counters, sql``)}
+select id from ins`.execute(db);
+  const begun = new Set(inserted.map((r) => r.id));
+  const rest = emails.filter((e) => !begun.has(e.id));
+  const ids = emails.filter((e) => begun.has(e.id)).map((e) => e.id);
+  if (rest.length === 0) return { begun: ids, fenced: [], stale: [] };
+  const { fenced, stale } = await inTransaction(ctx, async (trx) => {
+    const counters = new CounterBatch();
+    const sorted = await sortOut(trx, rest, now, counters);
+    await counters.flush(trx);
+    return sorted;
+  });
+  return { begun: ids, fenced, stale };
 }
 
 /**

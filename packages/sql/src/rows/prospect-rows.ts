@@ -28,6 +28,31 @@ export function toProspect(row: Selectable<ProspectsTable>, values: SqlValues): 
   };
 }
 
+/** The columns `toProspect` reads (every column but `search_text`), for statements that name them. */
+export const PROSPECT_COLUMNS = Object.keys({
+  id: true,
+  email: true,
+  first_name: true,
+  last_name: true,
+  title: true,
+  company: true,
+  city: true,
+  country: true,
+  timezone: true,
+  tier: true,
+  stage: true,
+  source: true,
+  tags: true,
+  score: true,
+  archived: true,
+  attributes: true,
+  created_at: true,
+  updated_at: true,
+} satisfies Record<Exclude<keyof ProspectsTable, "search_text">, true>) as Exclude<
+  keyof ProspectsTable,
+  "search_text"
+>[];
+
 /** The row an upserted prospect writes (`created_at` is kept by the update branch). */
 export function prospectColumns(p: ProspectUpsert, now: Date, values: SqlValues): Insertable<ProspectsTable> {
   return {

@@ -1,0 +1,87 @@
+import type { ClaimRequest } from "@cadenza/core";
+import { newEmail, seedCampaign, T0 } from "@cadenza/sql/testing";
+import pg from "pg";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { postgresStore } from "./postgres-store.js";
+import {
+  describeUnreachable,
+  dropSchema,
+  postgresReachable,
+  TEST_DATABASE_URL,
+  testSchemaName,
+} from "./postgres-test-database.js";
+
+if (!(await postgresReachable())) describeUnreachable("postgres round trips");
+else
+  describe("postgres round trips of a dispatch batch", () => {
+    const schemas: string[] = [];
+    let pool: pg.Pool;
+    let statements: string[];
+    let schema: string;
+    afterAll(async () => {
+      for (const s of schemas) await dropSchema(s);
+    });
+    beforeEach(() => {
+      schema = testSchemaName();
+      schemas.push(schema);
+      statements = [];
+      pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
+      // Every statement any connection of the pool sends, in order.
+      pool.on("connect", (client) => {
+        const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+        (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+          const first = args[0] as string | { text?: string };
+          statements.push((typeof first === "string" ? first : (first.text ?? "")).trim().toLowerCase());
+          return query(...args);
+        };
+      });
+    });
+    afterEach(() => pool.end());
+
+    const claim = (campaignId: string, leaseToken: string, limit: number): ClaimRequest => ({
+      campaignId,
+      now: T0,
+      limit,
+      leaseToken,
+      leaseExpiresAt: new Date(T0.getTime() + 300_000),
+      quotas: [{ key: `campaign:${campaignId}`, day: "2030-03-04", limit: 7 }],
+    });
+
+    it("claims in one statement once the quota row exists, and begins a batch in one", async () => {
+      const store = postgresStore(pool, { schema, migrate: true });
+      const { campaign } = await seedCampaign(store, { leads: 10 });
+
+      // The day's first claim creates the quota row, in a transaction.
+      statements = [];
+      const first = await store.claimDueLeads(claim(campaign.id, "one", 3));
+      expect(first).toHaveLength(3);
+      expect(statements).toContain("begin");
+
+      statements = [];
+      const second = await store.claimDueLeads(claim(campaign.id, "two", 10));
+      // Cut to what the quota grants (7 − 3), each lead with its prospect.
+      expect(second).toHaveLength(4);
+      expect(second.every((c) => c.prospect.id === c.lead.prospectId && c.prospect.email)).toBe(true);
+      expect(statements).toHaveLength(1);
+      expect(await store.getQuotaUsage(`campaign:${campaign.id}`, "2030-03-04")).toBe(7);
+
+      statements = [];
+      const begun = await store.beginSends(
+        second.map((c) => newEmail(c.lead, "two")),
+        T0,
+      );
+      expect(begun.begun).toHaveLength(4);
+      expect(statements).toHaveLength(1);
+      expect((await store.getCounters(campaign.id)).emailsSent).toBe(4);
+
+      // An email that was not inserted (its lead holds another lease) is sorted out in a transaction.
+      statements = [];
+      const fenced = await store.beginSends([newEmail(first[0]!.lead, "not-mine")], T0);
+      expect(fenced).toEqual({ begun: [], fenced: [first[0]!.lead.id], stale: [] });
+      expect(statements[0]).not.toBe("begin");
+      expect(statements).toContain("begin");
+      expect((await store.getCounters(campaign.id)).emailsSent).toBe(4);
+      expect(await store.audit({ now: T0 })).toEqual([]);
+      await store.close();
+    });
+  });
