@@ -45,6 +45,22 @@ function arrayLiteral(rows: readonly object[], name: string, type: JsonRowType):
   return `${out}}`;
 }
 
+/**
+ * Longer text travels as one parameter per row (a body of a few kilobytes is not worth escaping
+ * into a literal), in batches small enough to stay far below Postgres's 65 535 parameters.
+ */
+const LONG_TEXT = 512;
+const MAX_ROWS_AS_PARAMETERS = 1_000;
+
+function hasLongText(rows: readonly object[], name: string): boolean {
+  if (rows.length === 0 || rows.length > MAX_ROWS_AS_PARAMETERS) return false;
+  for (const row of rows) {
+    const value = (row as Record<string, unknown>)[name];
+    if (typeof value === "string" && value.length > LONG_TEXT) return true;
+  }
+  return false;
+}
+
 function elementText(value: unknown, type: JsonRowType): string {
   if (type === "json") return JSON.stringify(value);
   if (type === "text[]") return textArrayLiteral(value as readonly string[]);
@@ -103,6 +119,11 @@ export function postgresDialect(schema: string): SqlDialect {
       // where a JSON document of the rows would be parsed whole and then again per field.
       const arrays = names.map((name) => {
         const type = (columns as Record<string, JsonRowType>)[name]!;
+        if (type === "text" && hasLongText(rows, name)) {
+          // Rendered bodies: one parameter per row, sent as they are, instead of escaped into a literal.
+          const each = rows.map((row) => sql`${(row as Record<string, unknown>)[name] ?? null}`);
+          return sql`array[${sql.join(each)}]::text[]`;
+        }
         return sql`${arrayLiteral(rows, name, type)}::${sql.raw(ARRAY_TYPES[type])}`;
       });
       const selected = names.map((name) => {

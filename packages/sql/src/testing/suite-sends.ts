@@ -50,7 +50,11 @@ export function sendSuite(options: SqlStoreSuiteOptions): void {
         ...newEmail(c.lead, "t"),
         references: i === 0 ? odd : [],
         links: i === 0 ? ["https://x.example/?a=1&b={2}", 'say "hi"'] : [],
-        html: i === 0 ? `<p title="${odd[0]}">\n\t${odd[3]}</p>` : null,
+        // Short and long bodies (stores may send long text another way than short).
+        html:
+          i === 0
+            ? `<p title="${odd[0]}">\n\t${odd[3]}</p>`
+            : `<p title="${odd[0]}">${odd[3]}</p>\n`.repeat(40),
         text: odd.join("\n"),
         inReplyTo: i === 0 ? "NULL" : null,
       }));
