@@ -1,5 +1,5 @@
 import type { ClaimRequest } from "@cadenza/core";
-import { newEmail, seedCampaign, T0 } from "@cadenza/sql/testing";
+import { at, counter, event, newEmail, outcome, seedCampaign, T0 } from "@cadenza/sql/testing";
 import pg from "pg";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { postgresStore } from "./postgres-store.js";
@@ -82,6 +82,62 @@ else
       expect(statements).toContain("begin");
       expect((await store.getCounters(campaign.id)).emailsSent).toBe(4);
       expect(await store.audit({ now: T0 })).toEqual([]);
+      await store.close();
+    });
+
+    it("records a batch's outcomes in one statement, and in a transaction when a lead changed mid-send", async () => {
+      const store = postgresStore(pool, { schema, migrate: true });
+      const { campaign } = await seedCampaign(store, { leads: 5 });
+      const claimed = await store.claimDueLeads({ ...claim(campaign.id, "t", 5), quotas: [] });
+      const emails = claimed.map((c) => newEmail(c.lead, "t"));
+      await store.beginSends(emails, T0);
+
+      statements = [];
+      const done = await store.completeSends(
+        emails.slice(0, 3).map((e) => outcome("sent", e, { lastStep: 1 })),
+      );
+      expect(done).toEqual({ applied: emails.slice(0, 3).map((e) => e.leadId), fenced: [] });
+      expect(statements).toHaveLength(1);
+      for (const e of emails.slice(0, 3)) {
+        expect(await store.getLead(e.leadId)).toMatchObject({
+          status: "completed",
+          emailsSent: 1,
+          currentStep: 1,
+        });
+      }
+
+      // One of the last two replied while its email was being sent: nothing of the one statement is
+      // kept, and the transaction records both, the replied lead keeping its status.
+      const [replied, other] = [emails[3]!, emails[4]!];
+      const lead = claimed.find((c) => c.lead.id === replied.leadId)!.lead;
+      await store.applyLeadChanges([
+        {
+          leadId: lead.id,
+          expectedVersion: lead.version,
+          set: { status: "replied", nextEmailAt: null, hasReplied: true, repliedAt: at(1) },
+          counters: [counter(replied, "replies", 1)],
+          event: event("replied", replied),
+        },
+      ]);
+      statements = [];
+      const rest = await store.completeSends(
+        [replied, other].map((e) => outcome("sent", e, { lastStep: 1 })),
+      );
+      expect(rest).toEqual({ applied: [replied.leadId, other.leadId], fenced: [] });
+      expect(statements).toContain("begin");
+      expect(await store.getLead(replied.leadId)).toMatchObject({ status: "replied", emailsSent: 1 });
+      expect(await store.getLead(other.leadId)).toMatchObject({ status: "completed", emailsSent: 1 });
+      const counters = await store.getCounters(campaign.id);
+      expect(counters).toMatchObject({
+        emailsSent: 5,
+        completedLeads: 4,
+        repliesReceived: 1,
+        activeLeads: 0,
+      });
+      expect(
+        (await store.listEvents({ campaignId: campaign.id, limit: 100 })).filter((e) => e.kind === "sent"),
+      ).toHaveLength(5);
+      expect(await store.audit({ now: at(10) })).toEqual([]);
       await store.close();
     });
   });

@@ -5,7 +5,7 @@ import type {
   Suppression,
   VariantName,
 } from "@cadenza/core";
-import { sql } from "kysely";
+import { type Compilable, sql } from "kysely";
 import { CounterBatch } from "../counters/counter-batch.js";
 import { inTransaction, type SqlContext } from "../sql-context.js";
 import { eventInserts } from "./append-events.js";
@@ -19,16 +19,28 @@ import { insertSuppressions } from "./suppress.js";
  * and releases the lease. The email record becomes `sent` or `bounced`, is deleted (`retry`), or
  * stays `unknown`; a deleted record takes its `sent` counters back with it. The lead takes the engine's advance, except that a lead whose status changed
  * mid-send (a reply, a pause) keeps its status, next send time and last error. Counters, lead counts,
- * suppressions, mailbox flags and events are written in the same transaction.
+ * suppressions, mailbox flags and events are written in the same transaction. On Postgres the usual
+ * batch (see `completeInOneStatement`) is one statement instead, with the same writes.
  */
 export function completeSends(
   ctx: SqlContext,
   outcomes: readonly SendOutcomeWrite[],
 ): Promise<CompleteSendsResult> {
   if (outcomes.length === 0) return Promise.resolve({ applied: [], fenced: [] });
+  if (ctx.dialect.writableCtes && fitsOneStatement(ctx, outcomes)) {
+    return completeInOneStatement(ctx, outcomes).then(
+      (done) => done ?? completeSendsInTransaction(ctx, outcomes),
+    );
+  }
+  return completeSendsInTransaction(ctx, outcomes);
+}
+
+function completeSendsInTransaction(
+  ctx: SqlContext,
+  outcomes: readonly SendOutcomeWrite[],
+): Promise<CompleteSendsResult> {
   return inTransaction(ctx, async (trx) => {
     const { db, dialect } = trx;
-    const { values } = dialect;
     const locked = await lockLeads(
       trx,
       outcomes.map((o) => o.leadId),
@@ -82,126 +94,206 @@ export function completeSends(
       }
     }
 
-    const json = dialect.jsonRows(
-      applied
-        .filter((o) => dialect.isId(o.emailId))
-        .map((o) => ({
-          id: o.emailId,
-          lead_id: o.leadId,
-          kind: o.kind,
-          at: o.at.toISOString(),
-          response: o.response,
-        })),
-      { id: "id", lead_id: "id", kind: "text", at: "time", response: "text" },
-    );
-    const emailsUpdate = db
-      .updateTable("emails as e")
-      .from(json.as("v"))
-      .set({
-        // An email opened before its outcome was written keeps `opened`.
-        status: sql`case
-          when v.kind = 'bounced' then 'bounced'
-          when e.status <> 'sending' then e.status
-          when v.kind = 'sent' then 'sent'
-          else 'unknown' end`,
-        sent_at: sql`case when v.kind = 'sent' then v.at else e.sent_at end`,
-        bounced_at: sql`case when v.kind = 'bounced' then v.at else e.bounced_at end`,
-        response: sql`coalesce(v.response, e.response)`,
-        updated_at: sql`v.at`,
-      })
-      .whereRef("e.id", "=", "v.id")
-      .whereRef("e.lead_id", "=", "v.lead_id")
-      .where(sql<boolean>`v.kind <> 'retry'`);
-    const leads = dialect.jsonRows(
-      applied.map((o) => ({
-        id: o.leadId,
-        current_step: o.lead.currentStep,
-        status: o.lead.status,
-        assigned_variant: o.lead.assignedVariant,
-        last_email_at: o.lead.lastEmailAt?.toISOString() ?? null,
-        next_email_at: o.lead.nextEmailAt?.toISOString() ?? null,
-        emails_sent: o.lead.emailsSent,
-        attempts: o.lead.attempts,
-        last_error: o.lead.lastError,
-        lease_token: o.leaseToken,
-        at: o.at.toISOString(),
-      })),
-      {
-        id: "id",
-        current_step: "int",
-        status: "text",
-        assigned_variant: "text",
-        last_email_at: "time",
-        next_email_at: "time",
-        emails_sent: "int",
-        attempts: "int",
-        last_error: "text",
-        lease_token: "text",
-        at: "time",
-      },
-    );
-    const ifActive = <T>(column: string) =>
-      sql<T>`case when l.status = 'active' then ${sql.ref(`v.${column}`)} else ${sql.ref(`l.${column}`)} end`;
-    const leadsUpdate = db
-      .updateTable("campaign_leads as l")
-      .from(leads.as("v"))
-      .set({
-        current_step: sql`v.current_step`,
-        status: ifActive("status"),
-        next_email_at: ifActive("next_email_at"),
-        last_error: ifActive("last_error"),
-        assigned_variant: sql`v.assigned_variant`,
-        last_email_at: sql`v.last_email_at`,
-        emails_sent: sql`v.emails_sent`,
-        attempts: sql`v.attempts`,
-        lease_token: null,
-        lease_expires_at: null,
-        version: sql`l.version + 1`,
-        updated_at: sql`v.at`,
-      })
-      .whereRef("l.id", "=", "v.id")
-      .whereRef("l.lease_token", "=", "v.lease_token");
-
-    const suppressions: Suppression[] = [];
-    const events: NewEvent[] = [];
-    const flags = new Map<string, { reason: string; at: Date }>();
-    for (const o of applied) {
+    const { writes, suppressions } = outcomeWrites(trx, applied, counters, (o) => {
       const lead = locked.get(o.leadId);
-      if (!lead) continue;
-      if (lead.status === "active") counters.addLeadTransition(lead.campaignId, "active", o.lead.status);
-      counters.addDeltas(o.counters);
-      if (o.suppress) {
-        suppressions.push({
-          email: o.suppress.email,
-          reason: o.suppress.reason,
-          campaignId: lead.campaignId,
-          createdAt: o.at,
-        });
-      }
-      if (o.flagMailbox) flags.set(o.flagMailbox.mailboxId, { reason: o.flagMailbox.reason, at: o.at });
-      events.push(o.event);
-    }
+      return lead ? { campaignId: lead.campaignId, active: lead.status === "active" } : null;
+    });
     if (suppressions.length > 0) await insertSuppressions(trx, suppressions);
-    const flagUpdates = [...flags]
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([mailboxId, flag]) =>
-        db
-          .updateTable("mailboxes")
-          .set({
-            flagged_at: sql`coalesce(flagged_at, ${values.time(flag.at)})`,
-            flag_reason: flag.reason,
-            updated_at: values.time(flag.at),
-          })
-          .where("id", "=", mailboxId),
-      );
     // The outcome writes go together: one round trip on Postgres for the whole batch.
-    await dialect.writeTogether(db, [
+    await dialect.writeTogether(db, writes);
+    return { applied: applied.map((o) => o.leadId), fenced };
+  });
+}
+
+/**
+ * The writes of applied outcomes (all but a retried email's delete, which goes first, and the
+ * suppressions, returned for the caller to insert): the emails' and leads' updates, the counters
+ * (with `counters`, which may hold deltas already), mailbox flags and events. `leadOf` says each
+ * outcome's campaign and whether its lead was active before (only an active lead's status moves).
+ */
+function outcomeWrites(
+  trx: SqlContext,
+  applied: readonly SendOutcomeWrite[],
+  counters: CounterBatch,
+  leadOf: (o: SendOutcomeWrite) => { campaignId: string; active: boolean } | null,
+): { writes: Compilable[]; suppressions: Suppression[] } {
+  const { db, dialect } = trx;
+  const { values } = dialect;
+  const json = dialect.jsonRows(
+    applied
+      .filter((o) => dialect.isId(o.emailId))
+      .map((o) => ({
+        id: o.emailId,
+        lead_id: o.leadId,
+        kind: o.kind,
+        at: o.at.toISOString(),
+        response: o.response,
+      })),
+    { id: "id", lead_id: "id", kind: "text", at: "time", response: "text" },
+  );
+  const emailsUpdate = db
+    .updateTable("emails as e")
+    .from(json.as("v"))
+    .set({
+      // An email opened before its outcome was written keeps `opened`.
+      status: sql`case
+        when v.kind = 'bounced' then 'bounced'
+        when e.status <> 'sending' then e.status
+        when v.kind = 'sent' then 'sent'
+        else 'unknown' end`,
+      sent_at: sql`case when v.kind = 'sent' then v.at else e.sent_at end`,
+      bounced_at: sql`case when v.kind = 'bounced' then v.at else e.bounced_at end`,
+      response: sql`coalesce(v.response, e.response)`,
+      updated_at: sql`v.at`,
+    })
+    .whereRef("e.id", "=", "v.id")
+    .whereRef("e.lead_id", "=", "v.lead_id")
+    .where(sql<boolean>`v.kind <> 'retry'`);
+  const leads = dialect.jsonRows(
+    applied.map((o) => ({
+      id: o.leadId,
+      current_step: o.lead.currentStep,
+      status: o.lead.status,
+      assigned_variant: o.lead.assignedVariant,
+      last_email_at: o.lead.lastEmailAt?.toISOString() ?? null,
+      next_email_at: o.lead.nextEmailAt?.toISOString() ?? null,
+      emails_sent: o.lead.emailsSent,
+      attempts: o.lead.attempts,
+      last_error: o.lead.lastError,
+      lease_token: o.leaseToken,
+      at: o.at.toISOString(),
+    })),
+    {
+      id: "id",
+      current_step: "int",
+      status: "text",
+      assigned_variant: "text",
+      last_email_at: "time",
+      next_email_at: "time",
+      emails_sent: "int",
+      attempts: "int",
+      last_error: "text",
+      lease_token: "text",
+      at: "time",
+    },
+  );
+  const ifActive = <T>(column: string) =>
+    sql<T>`case when l.status = 'active' then ${sql.ref(`v.${column}`)} else ${sql.ref(`l.${column}`)} end`;
+  const leadsUpdate = db
+    .updateTable("campaign_leads as l")
+    .from(leads.as("v"))
+    .set({
+      current_step: sql`v.current_step`,
+      status: ifActive("status"),
+      next_email_at: ifActive("next_email_at"),
+      last_error: ifActive("last_error"),
+      assigned_variant: sql`v.assigned_variant`,
+      last_email_at: sql`v.last_email_at`,
+      emails_sent: sql`v.emails_sent`,
+      attempts: sql`v.attempts`,
+      lease_token: null,
+      lease_expires_at: null,
+      version: sql`l.version + 1`,
+      updated_at: sql`v.at`,
+    })
+    .whereRef("l.id", "=", "v.id")
+    .whereRef("l.lease_token", "=", "v.lease_token");
+
+  const suppressions: Suppression[] = [];
+  const events: NewEvent[] = [];
+  const flags = new Map<string, { reason: string; at: Date }>();
+  for (const o of applied) {
+    const lead = leadOf(o);
+    if (!lead) continue;
+    if (lead.active) counters.addLeadTransition(lead.campaignId, "active", o.lead.status);
+    counters.addDeltas(o.counters);
+    if (o.suppress) {
+      suppressions.push({
+        email: o.suppress.email,
+        reason: o.suppress.reason,
+        campaignId: lead.campaignId,
+        createdAt: o.at,
+      });
+    }
+    if (o.flagMailbox) flags.set(o.flagMailbox.mailboxId, { reason: o.flagMailbox.reason, at: o.at });
+    events.push(o.event);
+  }
+  const flagUpdates = [...flags]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([mailboxId, flag]) =>
+      db
+        .updateTable("mailboxes")
+        .set({
+          flagged_at: sql`coalesce(flagged_at, ${values.time(flag.at)})`,
+          flag_reason: flag.reason,
+          updated_at: values.time(flag.at),
+        })
+        .where("id", "=", mailboxId),
+    );
+  return {
+    writes: [
       emailsUpdate,
       leadsUpdate,
       ...counters.writes(trx),
       ...flagUpdates,
       ...eventInserts(trx, events),
-    ]);
-    return { applied: applied.map((o) => o.leadId), fenced };
-  });
+    ],
+    suppressions,
+  };
+}
+
+/**
+ * Whether a batch can take the one-statement path: every outcome of a distinct lead, none retried
+ * (a retry deletes its record first), no suppression, and its campaign known from its event.
+ */
+function fitsOneStatement({ dialect }: SqlContext, outcomes: readonly SendOutcomeWrite[]): boolean {
+  const leads = new Set<string>();
+  for (const o of outcomes) {
+    if (o.kind === "retry" || o.suppress || !o.event.campaignId) return false;
+    if (!dialect.isId(o.leadId) || !dialect.isId(o.emailId) || leads.has(o.leadId)) return false;
+    leads.add(o.leadId);
+  }
+  return true;
+}
+
+/**
+ * Where the dialect has writable CTEs: the batch's outcomes as one statement committed on its own,
+ * for the usual batch whose every lead is still active, in its campaign and under the outcome's
+ * lease. The statement locks the leads in id order and counts those that are; the writes are those
+ * of the transaction path for leads found so. If any lead is not, the statement fails on purpose
+ * (`1 / 0`, SQLSTATE 22012) before anything is kept, and null is returned: the transaction path
+ * then sorts the batch out lead by lead.
+ */
+async function completeInOneStatement(
+  ctx: SqlContext,
+  outcomes: readonly SendOutcomeWrite[],
+): Promise<CompleteSendsResult | null> {
+  const { db, dialect } = ctx;
+  const { writes, suppressions } = outcomeWrites(ctx, outcomes, new CounterBatch(), (o) => ({
+    campaignId: o.event.campaignId!,
+    active: true,
+  }));
+  if (suppressions.length > 0) return null;
+  const held = dialect.jsonRows(
+    outcomes.map((o) => ({ id: o.leadId, campaign_id: o.event.campaignId, lease_token: o.leaseToken })),
+    { id: "id", campaign_id: "id", lease_token: "text" },
+  );
+  const parts = writes.map((w, i) => sql`, ${sql.id(`w${i}`)} as (${w})`);
+  try {
+    await sql`with held as (
+  select count(*) as n
+    from (select * from ${held} as h order by h.id offset 0) as h
+   cross join lateral (
+     select 1 from ${dialect.table("campaign_leads")} as l
+      where l.id = h.id and l.campaign_id = h.campaign_id and l.lease_token = h.lease_token
+        and l.status = 'active'
+        for update
+   ) as l
+)${sql.join(parts, sql``)}
+select 1 / ((select n from held) = ${outcomes.length})::int as applied`.execute(db);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "22012") return null;
+    throw error;
+  }
+  return { applied: outcomes.map((o) => o.leadId), fenced: [] };
 }
