@@ -265,6 +265,12 @@ export interface ClaimedLead {
   leaseToken: string;
   /** Quotas reserved for this lead; given back on release. */
   quotas: { key: string; day: string }[];
+  /**
+   * Whether the prospect's address was on the suppression list when the lead was claimed, for a
+   * store that checks it with the claim. When a batch's leads do not all carry it, the engine asks
+   * `findSuppressed`.
+   */
+  suppressed?: boolean;
 }
 
 /** An email record to create, status `sending`, before its transport call. */

@@ -57,11 +57,23 @@ else
       expect(first).toHaveLength(3);
       expect(statements).toContain("begin");
 
+      // An address suppressed after enrollment: the claim says so, and the engine need not ask.
+      const taken = new Set(first.map((c) => c.lead.id));
+      const [unclaimed] = (await store.listLeads(campaign.id, { limit: 100, offset: 0 }))
+        .filter((l) => !taken.has(l.id))
+        .sort((a, b) => (a.id < b.id ? -1 : 1));
+      const address = (await store.getProspects([unclaimed!.prospectId]))[0]!.email!;
+      await store.suppress([
+        { email: address.toUpperCase(), reason: "manual", campaignId: null, createdAt: T0 },
+      ]);
+
       statements = [];
       const second = await store.claimDueLeads(claim(campaign.id, "two", 10));
       // Cut to what the quota grants (7 − 3), each lead with its prospect.
       expect(second).toHaveLength(4);
       expect(second.every((c) => c.prospect.id === c.lead.prospectId && c.prospect.email)).toBe(true);
+      expect(second.filter((c) => c.suppressed).map((c) => c.prospect.email)).toEqual([address]);
+      expect(second.filter((c) => c.suppressed === false)).toHaveLength(3);
       expect(statements).toHaveLength(1);
       expect(await store.getQuotaUsage(`campaign:${campaign.id}`, "2030-03-04")).toBe(7);
 

@@ -82,6 +82,20 @@ async function runLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
   return results;
 }
 
+/** The batch's suppressed addresses (lower-case): as the claim found them, or asked of the store. */
+async function suppressedAddresses(
+  ctx: EngineContext,
+  claimed: readonly ClaimedLead[],
+): Promise<Set<string>> {
+  if (claimed.every((c) => c.suppressed !== undefined)) {
+    return new Set(
+      claimed.flatMap((c) => (c.suppressed && c.prospect.email ? [c.prospect.email.toLowerCase()] : [])),
+    );
+  }
+  const emails = claimed.map((c) => c.prospect.email).filter((e): e is string => e !== null);
+  return emails.length > 0 ? ctx.store.findSuppressed(emails) : new Set<string>();
+}
+
 /**
  * Sends one batch of claimed leads: compose each email, record them all as `sending`, send them
  * (concurrently, bounded), then record every outcome in one write. A constant number of store round
@@ -115,8 +129,7 @@ async function sendBatch(
     });
   };
 
-  const emails = claimed.map((c) => c.prospect.email).filter((e): e is string => e !== null);
-  const suppressed = emails.length > 0 ? await ctx.store.findSuppressed(emails) : new Set<string>();
+  const suppressed = await suppressedAddresses(ctx, claimed);
   const needsThread = campaign.steps.some(
     (s) => s.stepNumber > 1 && (s.variantA.subject.trim() === "" || s.variantB?.subject.trim() === ""),
   );

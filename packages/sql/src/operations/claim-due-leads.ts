@@ -120,8 +120,9 @@ function claimedLeads(
  * is not paced: the quota rows are locked in key order and the claim cut to what they grant, the due
  * leads picked (skipping rows other workers hold; the request's limit written in the statement, so
  * the planner sizes its joins for a batch) and leased, the quotas moved by the number leased,
- * and the leased leads returned joined to their prospects — the same steps as the transaction, in
- * one round trip. Returns null, having changed nothing, when a quota row does not exist yet (a key's
+ * and the leased leads returned joined to their prospects, each with whether its address is
+ * suppressed — the same steps as the transaction and the engine's suppression check, in one round
+ * trip. Returns null, having changed nothing, when a quota row does not exist yet (a key's
  * first claim of its day): the transaction creates it.
  */
 async function claimInOneStatement(
@@ -131,7 +132,8 @@ async function claimInOneStatement(
 ): Promise<ClaimedLead[] | null> {
   const { values } = dialect;
   const now = values.time(request.now);
-  const table = (name: "send_quotas" | "campaign_leads" | "prospects") => dialect.table(name);
+  const table = (name: "send_quotas" | "campaign_leads" | "prospects" | "suppressions") =>
+    dialect.table(name);
   const wanted = dialect.jsonRows(
     quotas.map((q) => ({ key: q.key, day: q.day, lim: q.limit })),
     { key: "text", day: "text", lim: "int" },
@@ -176,20 +178,26 @@ async function claimInOneStatement(
     from q
    where s.key = q.key and s.day = q.day and exists (select 1 from claimed)
 )
-select g.found, c.*, ${prospectColumns}
+select g.found, c.*, ${prospectColumns},
+       exists (select 1 from ${table("suppressions")} s where s.email = lower(p.email)) as p_suppressed
   from granted g
   left join (claimed c join ${table("prospects")} p on p.id = c.prospect_id) on true`.execute(db);
   if (Number(rows[0]?.found ?? 0) < quotas.length) return null;
   const leads: Lead[] = [];
   const prospectById = new Map<string, Prospect>();
+  const suppressed = new Set<string>();
   for (const row of rows) {
     if (row.id == null) continue;
     leads.push(toLead(row as Selectable<CampaignLeadsTable>));
     const prospect: Record<string, unknown> = {};
     for (const c of PROSPECT_COLUMNS) prospect[c] = row[`p_${c}`];
     prospectById.set(row.prospect_id as string, toProspect(prospect as unknown as ProspectRow, values));
+    if (row.p_suppressed === true) suppressed.add(row.prospect_id as string);
   }
-  return claimedLeads(leads, prospectById, request, quotas);
+  return claimedLeads(leads, prospectById, request, quotas).map((c) => ({
+    ...c,
+    suppressed: suppressed.has(c.prospect.id),
+  }));
 }
 
 /** A row of the one-statement claim: `found`, the lead's columns (null when nothing was claimed), `p_` prospect columns. */

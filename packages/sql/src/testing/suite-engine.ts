@@ -111,5 +111,55 @@ export function engineSuite(options: SqlStoreSuiteOptions): void {
       expect(counters.leadsByStatus.bounced).toBeGreaterThanOrEqual(3);
       expect(counters.repliesReceived).toBeGreaterThan(0);
     });
+
+    it("pause a lead whose address was suppressed after it was enrolled, and send the others", async () => {
+      const clock = new FakeClock("2026-03-02T10:00:00Z");
+      const transport = recordingTransport();
+      const cadenza = createCadenza({
+        store: h.store,
+        transport,
+        clock,
+        random: seededRandom(3),
+        ids: sequentialIds(0xc3),
+        // One lead a batch: the day's first claim creates its quota row, the others can claim in one
+        // statement where the store does (and tell the engine which addresses are suppressed).
+        dispatch: { batchSize: 1 },
+        sender: { name: "Ana", email: "ana@sender.test" },
+        onError: (error) => {
+          throw error;
+        },
+      });
+      const campaign = await cadenza.campaigns.create({
+        name: "Suppressed mid-campaign",
+        steps: [{ stepNumber: 1, variantA: { subject: "Hello {{company}}", body: "Hi." } }],
+      });
+      await cadenza.prospects.upsert(
+        ["a@example.com", "b@example.com", "c@example.com"].map((email, i) => ({
+          email,
+          company: `Hotel ${i}`,
+        })),
+      );
+      expect((await cadenza.audience.enroll(campaign.id, { filter: {} })).added).toBe(3);
+      await h.store.suppress([
+        { email: "B@Example.com", reason: "complaint", campaignId: null, createdAt: clock.now() },
+      ]);
+      await cadenza.campaigns.activate(campaign.id);
+      let sent = 0;
+      for (let i = 0; i < 3; i++) sent += (await cadenza.dispatch.tick()).sent;
+      expect(sent).toBe(2);
+
+      expect(transport.sent.map((m) => m.to.email).sort()).toEqual(["a@example.com", "c@example.com"]);
+      const leads = await h.store.listLeads(campaign.id, { limit: 10, offset: 0 });
+      const prospects = await h.store.getProspects(leads.map((l) => l.prospectId));
+      const suppressed = leads.find(
+        (l) => prospects.find((p) => p.id === l.prospectId)?.email === "b@example.com",
+      );
+      expect(suppressed?.status).toBe("paused");
+      const paused = await h.store.listEvents({ campaignId: campaign.id, kinds: ["paused"], limit: 10 });
+      expect(paused.map((e) => [e.leadId, e.data.reason])).toEqual([
+        [suppressed!.id, "Address is suppressed"],
+      ]);
+      expect(await h.store.audit({ now: clock.now() })).toEqual([]);
+    });
   });
 }
