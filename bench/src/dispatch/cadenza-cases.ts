@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import type { QueryCount } from "../harness/query-counter.js";
+import type { QueryCount } from "../harness/statement-tally.js";
 import { expectEqual } from "../harness/validate.js";
 import { benchEngine, instantTransport } from "../workload/bench-runtime.js";
 import { seedDueCampaign } from "../workload/seed-campaign.js";
@@ -54,10 +54,12 @@ export async function cadenzaDispatch(
   },
   ready: () => Promise<void>,
 ): Promise<DispatchMeasure> {
-  // Loaded only when asked for: it loads `pg`, which a SQLite dispatcher would not hold.
-  const queries = params.countQueries
-    ? (await import("../harness/query-counter.js")).installQueryCounter()
-    : null;
+  // Loaded only when asked for: the Postgres counter loads `pg`, which a SQLite dispatcher would not hold.
+  const queries = !params.countQueries
+    ? null
+    : params.store.kind === "sqlite"
+      ? (await import("../harness/sqlite-query-counter.js")).installSqliteQueryCounter()
+      : (await import("../harness/query-counter.js")).installQueryCounter();
   const store = await openStore(params.store);
   try {
     const transport = instantTransport();

@@ -1,20 +1,16 @@
 import { performance } from "node:perf_hooks";
 import pg from "pg";
+import { type QueryCount, type StatementTally, statementTally } from "./statement-tally.js";
 
-/** Statements of one shape: how often they ran and how long they took, round trip included. */
-export interface QueryCount {
-  statement: string;
-  calls: number;
-  ms: number;
-}
+export type { QueryCount } from "./statement-tally.js";
 
 /**
  * Counts every statement sent through `pg` in this process, by its first words, with its round-trip
  * time: how to see what a store does per email. Only for diagnosis (`--count-queries`): it wraps
  * `pg.Client.prototype.query`.
  */
-export function installQueryCounter(): { reset(): void; counts(): QueryCount[] } {
-  const counts = new Map<string, QueryCount>();
+export function installQueryCounter(): Pick<StatementTally, "reset" | "counts"> {
+  const tally = statementTally();
   const original = pg.Client.prototype.query as (...args: unknown[]) => unknown;
   (pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown }).query = function (
     this: unknown,
@@ -22,22 +18,13 @@ export function installQueryCounter(): { reset(): void; counts(): QueryCount[] }
   ) {
     const first = args[0] as string | { text?: string } | undefined;
     const text = typeof first === "string" ? first : (first?.text ?? "?");
-    const statement = text.replace(/\s+/g, " ").trim().slice(0, 100);
     const started = performance.now();
     const result = original.apply(this, args);
-    const done = () => {
-      const entry = counts.get(statement) ?? { statement, calls: 0, ms: 0 };
-      entry.calls += 1;
-      entry.ms += performance.now() - started;
-      counts.set(statement, entry);
-    };
+    const done = () => tally.add(text, performance.now() - started);
     if (result instanceof Promise) result.then(done, done);
     return result;
   };
-  return {
-    reset: () => counts.clear(),
-    counts: () => [...counts.values()].sort((a, b) => b.ms - a.ms),
-  };
+  return tally;
 }
 
 /** Prints counted statements per unit of work (`per` emails or requests), busiest first. */
