@@ -2,8 +2,6 @@ import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { type QueryCount, type StatementTally, statementTally } from "./statement-tally.js";
 
-export type { QueryCount } from "./statement-tally.js";
-
 /**
  * Counts every statement sent through `pg` in this process, by its first words, with its round-trip
  * time: how to see what a store does per email. Only for diagnosis (`--count-queries`): it wraps

@@ -6,10 +6,10 @@ type Run = (this: { source: string }, ...args: unknown[]) => unknown;
 
 /**
  * Counts every statement better-sqlite3 runs in this process (`run`, `get`, `all`; `iterate` until
- * its iterator is created), by its first words, with the time it took (a `COMMIT` under the first statement of its
- * transaction): what the SQLite store does per
- * email. Statements run synchronously, so each time is the statement's own, `COMMIT` included. Only
- * for diagnosis (`--count-queries`): it wraps the methods of better-sqlite3's `Statement` prototype.
+ * its iterator is created), by its first words, with the time it took: what the SQLite store does
+ * per email. Statements run synchronously, so each time is the statement's own; a `COMMIT` is listed
+ * under the first statement of its transaction. Only for diagnosis (`--count-queries`): it wraps the
+ * methods of better-sqlite3's `Statement` prototype.
  */
 export function installSqliteQueryCounter(): Pick<StatementTally, "reset" | "counts"> {
   const tally = statementTally();
