@@ -105,7 +105,14 @@ export async function composeEmail(
   const references = asReply ? previous.map((e) => e.messageId) : [];
 
   const decorated = links
-    ? links.decorate(rendered, { trackOpens: campaign.trackOpens, trackClicks: campaign.trackClicks })
+    ? links.decorate(
+        {
+          html: rendered.html,
+          text: rendered.text,
+          parts: { segments: compiled.html, values: rendered.htmlValues },
+        },
+        { trackOpens: campaign.trackOpens, trackClicks: campaign.trackClicks },
+      )
     : { html: rendered.html, text: rendered.text, links: [] };
   const { html, text } = decorated;
 

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { createRenderer, type EmailSegment } from "../render/index.js";
+import { planDecoration } from "../tracking/decoration-plan.js";
 import {
   createTokenSigner,
   createTrackingUrls,
+  escapeHtml,
   injectOpenPixel,
   insertBeforeBodyEnd,
   listUnsubscribeHeaders,
@@ -16,6 +19,13 @@ const HTML =
   '<html><head><style>a{}</style></head><body><p>Hi</p><a href="https://example.com/a">a</a>' +
   '<!-- </body> --><a href="mailto:x@example.com">m</a><a href="https://example.com/b?x=1&amp;y=2">b</a>' +
   '<a href="{{unsub}}">unsubscribe</a></body></html>';
+
+/** `HTML` as a compiled body: its literal markup around one placeholder, `{{unsub}}`. */
+function segmentsOf(linkify: boolean): EmailSegment[] {
+  const [before, after] = HTML.split("{{unsub}}") as [string, string];
+  const part = { kind: "variable", name: "unsub", fallback: null, start: 0, end: 9 } as const;
+  return [before, { part, linkify }, after];
+}
 
 /** What decorating meant before it was one pass: footer, then links rewritten, then the pixel. */
 async function decoratedStepByStep(
@@ -64,6 +74,18 @@ describe("tracking links of an email", () => {
             { trackOpens, trackClicks },
           );
           expect(decorated).toEqual({ html: expected.html, text: expected.text, links: expected.links });
+          // The same from the compiled body's segments and printed values, planned once.
+          for (const linkify of [false, true]) {
+            const fromParts = links.decorate(
+              {
+                html: HTML.replace("{{unsub}}", links.unsubscribeUrl),
+                text: "Hi",
+                parts: { segments: segmentsOf(linkify), values: [escapeHtml(links.unsubscribeUrl)] },
+              },
+              { trackOpens, trackClicks },
+            );
+            expect(fromParts).toEqual(decorated);
+          }
         });
       }
     }
@@ -91,5 +113,49 @@ describe("tracking links of an email", () => {
         issues: [expect.objectContaining({ path: ["tracking", "unsubscribeMailto"] })],
       }),
     );
+  });
+});
+
+describe("decorating a compiled MJML email", () => {
+  it("plans the body once and decorates each lead's email exactly as a scan of it would", async () => {
+    const renderer = createRenderer();
+    const compiled = await renderer.compile({
+      format: "mjml",
+      subject: "Hi {{first_name}}",
+      body: `<mjml><mj-body><mj-section><mj-column>
+        <mj-text>Hi {{first_name}}, how does {{company}} handle group bookings?</mj-text>
+        <mj-button href="https://cal.example.com/{{first_name}}/intro">Pick a time</mj-button>
+        <mj-text><a href="https://example.com/static">More</a> · <a href="{{unsubscribe_url}}">Unsubscribe</a></mj-text>
+      </mj-column></mj-section></mj-body></mjml>`,
+    });
+    const segments = compiled.html.map((s) => (typeof s === "string" ? s : null));
+    expect(planDecoration(segments)).not.toBeNull();
+
+    const tracking = createTrackingLinks({ baseUrl: "https://t.example.com/t", secrets: [SECRET] });
+    for (const [firstName, company] of [
+      ["Ana", "Harbor & Sons"],
+      ['"><a href="https://evil.example">', "<b>"],
+      ["A", "B"],
+    ]) {
+      const links = tracking.linksFor(EMAIL);
+      const rendered = renderer.render(
+        compiled,
+        { first_name: firstName, company, unsubscribe_url: links.unsubscribeUrl },
+        { seed: "lead" },
+      );
+      if (!rendered.ok) throw new Error("rendering failed");
+      const flags = { trackOpens: true, trackClicks: true };
+      const scanned = links.decorate({ html: rendered.html, text: rendered.text }, flags);
+      const planned = links.decorate(
+        { ...rendered, parts: { segments: compiled.html, values: rendered.htmlValues } },
+        flags,
+      );
+      expect(planned).toEqual(scanned);
+      expect(planned.links).toEqual([
+        // The href holds the value escaped; decoded, the link is the value as given.
+        `https://cal.example.com/${firstName}/intro`,
+        "https://example.com/static",
+      ]);
+    }
   });
 });

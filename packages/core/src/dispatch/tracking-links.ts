@@ -1,3 +1,5 @@
+import type { EmailSegment } from "../render/index.js";
+import { applyDecoration, type DecorationPlan, planDecoration } from "../tracking/decoration-plan.js";
 import {
   createTokenSigner,
   createTrackingUrls,
@@ -31,10 +33,16 @@ export interface EmailLinks {
   headers: Record<string, string>;
   /**
    * Rewrites links for click tracking and adds the open pixel and the footer, as the campaign
-   * asks, in one pass over the HTML.
+   * asks, in one pass over the HTML. Given the compiled HTML's segments and what its placeholders
+   * printed, it builds the same result from a plan made once per compiled email, without
+   * scanning the document again.
    */
   decorate(
-    content: { html: string; text: string },
+    content: {
+      html: string;
+      text: string;
+      parts?: { segments: readonly EmailSegment[]; values: readonly string[] };
+    },
     options: { trackOpens: boolean; trackClicks: boolean },
   ): { html: string; text: string; links: string[] };
 }
@@ -67,6 +75,19 @@ export function createTrackingLinks(options: TrackingOptions): TrackingLinks {
   const footer = options.footer
     ? senderFooter(options.footer.postalAddress, ["tracking", "footer", "postalAddress"])
     : null;
+  // One plan per compiled body, kept while the renderer keeps the body.
+  const plans = new WeakMap<readonly EmailSegment[], DecorationPlan | null>();
+  const planFor = (segments: readonly EmailSegment[]): DecorationPlan | null => {
+    let plan = plans.get(segments);
+    if (plan === undefined) {
+      // A linkified value prints its own `<a>`: such a body is scanned per email.
+      plan = segments.some((s) => typeof s !== "string" && s.linkify)
+        ? null
+        : planDecoration(segments.map((s) => (typeof s === "string" ? s : null)));
+      plans.set(segments, plan);
+    }
+    return plan;
+  };
   return {
     signer,
     options,
@@ -80,11 +101,18 @@ export function createTrackingLinks(options: TrackingOptions): TrackingLinks {
           const beforeBodyEnd =
             (footer ? footer.html(url) : "") +
             (flags.trackOpens ? openPixelMarkup(urls.open(tokens.open())) : "");
-          const decorated = decorateHtml(content.html, {
-            toTrackedUrl: flags.trackClicks ? (_url, index) => urls.click(tokens.click(index)) : undefined,
-            skip: (link) => link === url,
+          const decoration = {
+            toTrackedUrl: flags.trackClicks
+              ? (_url: string, index: number) => urls.click(tokens.click(index))
+              : undefined,
+            skip: (link: string) => link === url,
             beforeBodyEnd: beforeBodyEnd === "" ? undefined : beforeBodyEnd,
-          });
+          };
+          const plan = content.parts ? planFor(content.parts.segments) : null;
+          const decorated =
+            plan && content.parts
+              ? applyDecoration(plan, content.parts.values, decoration)
+              : decorateHtml(content.html, decoration);
           const text = footer ? `${content.text}\n\n${footer.text(url)}` : content.text;
           return { html: decorated.html, text, links: decorated.links };
         },

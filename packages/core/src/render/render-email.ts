@@ -7,7 +7,18 @@ import { linkifyText } from "./linkify.js";
 
 /** One lead's email, ready for a transport; or the variables the lead has no value for. */
 export type RenderedEmail =
-  | { ok: true; subject: string; html: string; text: string; variables: string[] }
+  | {
+      ok: true;
+      subject: string;
+      html: string;
+      text: string;
+      variables: string[];
+      /**
+       * What each placeholder of `compiled.html` printed (escaped), in order: with the literal
+       * strings of `compiled.html`, exactly `html`.
+       */
+      htmlValues: string[];
+    }
   | { ok: false; missing: string[] };
 
 /**
@@ -32,32 +43,34 @@ export function renderEmail(
   const bodySeed = `${options.seed}:body`;
   let subject = "";
   for (const part of compiled.subject.parts) subject += renderPart(part, values, subjectSeed, raw);
+  const htmlValues: string[] = [];
+  let html = "";
+  for (const segment of compiled.html) {
+    if (typeof segment === "string") {
+      html += segment;
+    } else {
+      const printed = renderPart(segment.part, values, bodySeed, segment.linkify ? linkifyText : escapeHtml);
+      htmlValues.push(printed);
+      html += printed;
+    }
+  }
   return {
     ok: true,
     subject: sanitizeSubject(subject),
-    html: fill(compiled.html, values, bodySeed, "html"),
-    text: fill(compiled.text, values, bodySeed, "none"),
+    html,
+    text: fillText(compiled.text, values, bodySeed),
     variables: [...compiled.variables],
+    htmlValues,
   };
 }
 
-function fill(
-  segments: readonly EmailSegment[],
-  values: TemplateValues,
-  seed: string,
-  mode: "html" | "none",
-): string {
+/** The text body: values printed as they are. */
+function fillText(segments: readonly EmailSegment[], values: TemplateValues, seed: string): string {
   let out = "";
   for (const segment of segments) {
-    if (typeof segment === "string") out += segment;
-    else out += renderPart(segment.part, values, seed, printer(mode, segment.linkify));
+    out += typeof segment === "string" ? segment : renderPart(segment.part, values, seed, raw);
   }
   return out;
-}
-
-function printer(mode: "html" | "none", linkify: boolean): (value: string) => string {
-  if (mode === "none") return raw;
-  return linkify ? linkifyText : escapeHtml;
 }
 
 function raw(value: string): string {
