@@ -3,23 +3,25 @@ const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const VALUES = new Int8Array(128).fill(-1);
 for (let value = 0; value < ALPHABET.length; value++) VALUES[ALPHABET.charCodeAt(value)] = value;
 
-const CODES = Uint8Array.from(ALPHABET, (char) => char.charCodeAt(0));
+/** The two characters of each 12-bit group, so three bytes cost two lookups. */
+const PAIRS = Array.from({ length: 4096 }, (_, v) => ALPHABET[v >> 6]! + ALPHABET[v & 63]!);
 
 /** Encodes bytes as unpadded base64url (RFC 4648 §5). */
 export function encodeBase64Url(bytes: Uint8Array): string {
-  // Character codes first, one string at the end: no intermediate string per character.
-  const out = new Uint8Array(Math.ceil((bytes.length * 4) / 3));
-  let at = 0;
-  for (let i = 0; i < bytes.length; i += 3) {
-    const a = bytes[i]!;
-    const b = bytes[i + 1];
-    const c = bytes[i + 2];
-    out[at++] = CODES[a >> 2]!;
-    out[at++] = CODES[((a & 0x03) << 4) | ((b ?? 0) >> 4)]!;
-    if (b !== undefined) out[at++] = CODES[((b & 0x0f) << 2) | ((c ?? 0) >> 6)]!;
-    if (c !== undefined) out[at++] = CODES[c & 0x3f]!;
+  const whole = bytes.length - (bytes.length % 3);
+  let out = "";
+  let i = 0;
+  for (; i < whole; i += 3) {
+    const group = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += PAIRS[group >> 12]! + PAIRS[group & 0xfff]!;
   }
-  return String.fromCharCode.apply(null, out as unknown as number[]);
+  if (bytes.length - whole === 1) {
+    out += PAIRS[bytes[i]! << 4]!;
+  } else if (bytes.length - whole === 2) {
+    const group = (bytes[i]! << 10) | (bytes[i + 1]! << 2);
+    out += PAIRS[group >> 6]! + ALPHABET[group & 63]!;
+  }
+  return out;
 }
 
 /**
