@@ -15,17 +15,22 @@ export function recoverAbandonedSends(ctx: SqlContext, now: Date, limit: number)
   return inTransaction(ctx, async (trx) => {
     const { db, dialect } = trx;
     const { values } = dialect;
-    const abandoned = () =>
-      selectEmails(trx)
-        .innerJoin("campaign_leads as l", "l.id", "e.lead_id")
-        .where("e.direction", "=", sql.lit("outbound"))
-        .where("e.status", "=", sql.lit("sending"))
-        // The terms of `campaign_leads_stopped_leased`: the search starts from those few leads.
-        .where("l.status", "<>", sql.lit("active"))
-        .where("l.lease_token", "is not", null)
-        .whereRef("l.lease_token", "=", "e.lease_token")
-        .where("l.lease_expires_at", "<=", values.time(now));
-    const candidates = await abandoned().limit(limit).execute();
+    // The few leads that stopped while leased come first (`campaign_leads_stopped_leased`), then
+    // their `sending` records: `cross join` keeps that order on SQLite, whose planner would otherwise
+    // walk every outbound email for `direction = 'outbound'` on each tick.
+    const abandoned = db
+      .selectFrom("campaign_leads as l")
+      .crossJoin("emails as e")
+      .select("e.id")
+      .where("l.status", "<>", sql.lit("active"))
+      .where("l.lease_token", "is not", null)
+      .where("l.lease_expires_at", "<=", values.time(now))
+      .whereRef("e.lead_id", "=", "l.id")
+      .whereRef("e.lease_token", "=", "l.lease_token")
+      .where("e.status", "=", sql.lit("sending"))
+      .where("e.direction", "=", sql.lit("outbound"))
+      .limit(limit);
+    const candidates = await selectEmails(trx).where("e.id", "in", abandoned).execute();
     if (candidates.length === 0) return [];
     const locked = await lockLeads(
       trx,
