@@ -30,7 +30,7 @@ if (await postgresReachable()) {
       const stores = Array.from({ length: 4 }, () => postgresStore(TEST_DATABASE_URL, { schema: name }));
       const results = await Promise.all(stores.map((s) => s.migrate()));
       expect(results.filter((r) => r.applied.length > 0)).toHaveLength(1);
-      expect(results.every((r) => r.version === 4)).toBe(true);
+      expect(results.every((r) => r.version === 5)).toBe(true);
       const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL });
       const { rows } = await pool.query(`SELECT id, name FROM ${quoteIdent(name)}.cadenza_migrations`);
       expect(rows).toEqual([
@@ -38,9 +38,37 @@ if (await postgresReachable()) {
         { id: 2, name: "0002_saved_audiences" },
         { id: 3, name: "0003_dispatch_indexes" },
         { id: 4, name: "0004_email_compression" },
+        { id: 5, name: "0005_foreign_key_indexes" },
       ]);
       await pool.end();
       for (const s of stores) await s.close();
+    });
+
+    it("indexes the referencing columns of every foreign key, with no WHERE, so deletes look rows up", async () => {
+      const name = schema();
+      const store = postgresStore(TEST_DATABASE_URL, { schema: name });
+      await store.migrate();
+      await store.close();
+      const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL });
+      // Each foreign key whose columns lead no index without a predicate: a delete of a referenced
+      // row would scan the referencing table.
+      const { rows } = await pool.query(
+        `SELECT c.conrelid::regclass::text AS "table", c.conname AS "constraint"
+           FROM pg_constraint c
+          WHERE c.contype = 'f' AND c.connamespace = $1::regnamespace
+            AND NOT EXISTS (
+              SELECT 1 FROM pg_index i
+               WHERE i.indrelid = c.conrelid AND i.indpred IS NULL
+                 AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] = c.conkey)`,
+        [name],
+      );
+      const { rows: checked } = await pool.query(
+        "SELECT count(*)::int AS n FROM pg_constraint WHERE contype = 'f' AND connamespace = $1::regnamespace",
+        [name],
+      );
+      await pool.end();
+      expect(checked[0].n).toBeGreaterThan(5);
+      expect(rows).toEqual([]);
     });
 
     it("compresses the rendered bodies of emails with lz4", async () => {

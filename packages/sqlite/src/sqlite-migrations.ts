@@ -282,6 +282,20 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
 ) STRICT`,
     ],
   },
+  {
+    id: 5,
+    name: "0005_foreign_key_indexes",
+    // Deleting a lead or a prospect sets the `lead_id` / `prospect_id` of its emails to null, which
+    // the database looks up by that column: only an index without a WHERE serves the lookup, so
+    // without one every deleted row scanned all emails (deleting a campaign grew with leads × emails).
+    // `emails_by_prospect` loses its WHERE and `emails_by_lead` is new; neither holds a column the
+    // send's outcome changes.
+    statements: [
+      `DROP INDEX emails_by_prospect`,
+      `CREATE INDEX emails_by_prospect ON emails (prospect_id, created_at)`,
+      `CREATE INDEX emails_by_lead ON emails (lead_id)`,
+    ],
+  },
 ];
 
 /** The table migrations are recorded in. */

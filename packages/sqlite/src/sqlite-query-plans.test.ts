@@ -69,4 +69,42 @@ describe("SQLite query plans", () => {
     await store.close?.();
     database.close();
   });
+
+  it("indexes the referencing columns of every foreign key, with no WHERE, so deletes look rows up", async () => {
+    const file = join(dir, "foreign-keys.sqlite");
+    const store = sqliteStore(file, { migrate: true });
+    await store.migrate();
+    await store.close?.();
+    const database = new Database(file, { readonly: true });
+    const tables = (
+      database.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]
+    ).map((t) => t.name);
+    const unindexed: string[] = [];
+    let checked = 0;
+    for (const table of tables) {
+      const keys = database.pragma(`foreign_key_list(${table})`) as { id: number; from: string }[];
+      const leading = (database.pragma(`index_list(${table})`) as { name: string; partial: number }[])
+        .filter((index) => index.partial === 0)
+        .map((index) =>
+          (database.pragma(`index_info(${index.name})`) as { name: string }[]).map((c) => c.name),
+        );
+      for (const id of new Set(keys.map((k) => k.id))) {
+        const columns = keys.filter((k) => k.id === id).map((k) => k.from);
+        checked += 1;
+        const covered = leading.some((index) => columns.every((column, i) => index[i] === column));
+        if (!covered) unindexed.push(`${table}(${columns.join(", ")})`);
+      }
+    }
+    expect(checked).toBeGreaterThan(5);
+    expect(unindexed).toEqual([]);
+    // What it means: deleting a lead or a prospect looks its emails up instead of scanning them.
+    for (const table of ["campaign_leads", "prospects", "campaigns"]) {
+      const plan = planOf(database, `delete from ${table} where id = ?`);
+      expect(
+        plan.filter((step) => /^SCAN emails\b/.test(step)),
+        plan.join("\n"),
+      ).toEqual([]);
+    }
+    database.close();
+  });
 });
