@@ -84,7 +84,9 @@ export function planDecoration(pieces: readonly (string | null)[]): DecorationPl
   for (const at of markers) {
     if (quoted.some((q) => q.start <= at && at < q.end)) continue;
     if (tagSpans.some((t) => t.start <= at && at < t.end)) return null;
-    if (TAG_OPENING.test(probe.slice(0, at))) return null;
+    // A longer run of name characters after `<` is a tag the scan found (so the value sits in its
+    // span) or no raw-text end tag's prefix: the window keeps this linear in the document.
+    if (TAG_OPENING.test(probe.slice(Math.max(0, at - 64), at))) return null;
     let next = at + 1;
     while (probe[next] === MARKER) next++;
     if (next < probe.length && CLOSERS.has(probe[next]!)) return null;
