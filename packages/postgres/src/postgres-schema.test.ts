@@ -24,6 +24,15 @@ if (await postgresReachable()) {
     for (const s of schemas) await dropSchema(s);
   });
 
+  /** A fresh schema, migrated, and a pool to read its catalog with (end it when done). */
+  async function migratedSchema() {
+    const name = schema();
+    const store = postgresStore(TEST_DATABASE_URL, { schema: name });
+    await store.migrate();
+    await store.close();
+    return { name, pool: new pg.Pool({ connectionString: TEST_DATABASE_URL }) };
+  }
+
   describe("postgresStore schema", () => {
     it("migrates once when several processes start at the same time", async () => {
       const name = schema();
@@ -45,11 +54,7 @@ if (await postgresReachable()) {
     });
 
     it("indexes the referencing columns of every foreign key, with no WHERE, so deletes look rows up", async () => {
-      const name = schema();
-      const store = postgresStore(TEST_DATABASE_URL, { schema: name });
-      await store.migrate();
-      await store.close();
-      const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL });
+      const { name, pool } = await migratedSchema();
       // Each foreign key whose columns lead no index without a predicate: a delete of a referenced
       // row would scan the referencing table.
       const { rows } = await pool.query(
@@ -72,11 +77,7 @@ if (await postgresReachable()) {
     });
 
     it("compresses the rendered bodies of emails with lz4", async () => {
-      const name = schema();
-      const store = postgresStore(TEST_DATABASE_URL, { schema: name });
-      await store.migrate();
-      await store.close();
-      const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL });
+      const { name, pool } = await migratedSchema();
       const { rows } = await pool.query(
         `SELECT attname, attcompression FROM pg_attribute
           WHERE attrelid = $1::regclass AND attname IN ('html', 'body') ORDER BY attname`,
