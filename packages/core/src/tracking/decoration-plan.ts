@@ -122,11 +122,11 @@ export function planDecoration(pieces: readonly (string | null)[]): DecorationPl
       copied = insertAt;
     }
     push(split(copied, href.start));
-    const quoted = probe[href.start] === '"' || probe[href.start] === "'";
+    const isQuoted = probe[href.start] === '"' || probe[href.start] === "'";
     steps.push({
       kind: "href",
       token: split(href.start, href.end),
-      inner: quoted ? split(href.start + 1, href.end - 1) : [],
+      inner: isQuoted ? split(href.start + 1, href.end - 1) : [],
       url,
     });
     copied = href.end;

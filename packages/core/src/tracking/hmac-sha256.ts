@@ -45,12 +45,10 @@ export function hmacSha256Key(secret: Uint8Array): HmacSha256Key {
   compress(
     inner,
     key.map((b) => b ^ 0x36),
-    0,
   );
   compress(
     outer,
     key.map((b) => b ^ 0x5c),
-    0,
   );
   return { inner, outer };
 }
@@ -69,12 +67,12 @@ export function hmacSha256Into(
   const length = prefix.length + message.length;
   // The message in blocks, then the padding: 0x80, zeros, and the bit length of block + message.
   const filled = feed(message, feed(prefix, 0));
-  finish(STATE, filled, BLOCK_BYTES + length);
+  finish(filled, BLOCK_BYTES + length);
   // The outer hash: the outer key block, then the inner digest (32 bytes) and its padding.
-  writeState(STATE, BLOCK, 0);
+  writeState(BLOCK);
   STATE.set(key.outer);
-  finish(STATE, 32, BLOCK_BYTES + 32);
-  writeState(STATE, out, 0);
+  finish(32, BLOCK_BYTES + 32);
+  writeState(out);
   return out;
 }
 
@@ -83,19 +81,19 @@ function feed(bytes: Uint8Array, filled: number): number {
   for (let i = 0; i < bytes.length; i++) {
     BLOCK[filled++] = bytes[i]!;
     if (filled === BLOCK_BYTES) {
-      compress(STATE, BLOCK, 0);
+      compress(STATE, BLOCK);
       filled = 0;
     }
   }
   return filled;
 }
 
-/** Pads `BLOCK`, which holds `filled` bytes, and compresses the last block or two. */
-function finish(state: Int32Array, filled: number, totalBytes: number): void {
+/** Pads `BLOCK`, which holds `filled` bytes, and compresses the last block or two into `STATE`. */
+function finish(filled: number, totalBytes: number): void {
   BLOCK[filled] = 0x80;
   BLOCK.fill(0, filled + 1);
   if (filled + 1 > BLOCK_BYTES - 8) {
-    compress(state, BLOCK, 0);
+    compress(STATE, BLOCK);
     BLOCK.fill(0);
   }
   // Bit length as a 64-bit big-endian number; messages here stay far below 2^32 bits.
@@ -108,23 +106,24 @@ function finish(state: Int32Array, filled: number, totalBytes: number): void {
   BLOCK[61] = (bits >>> 16) & 0xff;
   BLOCK[62] = (bits >>> 8) & 0xff;
   BLOCK[63] = bits & 0xff;
-  compress(state, BLOCK, 0);
+  compress(STATE, BLOCK);
 }
 
-function writeState(state: Int32Array, out: Uint8Array, at: number): void {
+/** `STATE` as 32 big-endian bytes at the start of `out`. */
+function writeState(out: Uint8Array): void {
   for (let i = 0; i < 8; i++) {
-    const word = state[i]!;
-    out[at + i * 4] = word >>> 24;
-    out[at + i * 4 + 1] = (word >>> 16) & 0xff;
-    out[at + i * 4 + 2] = (word >>> 8) & 0xff;
-    out[at + i * 4 + 3] = word & 0xff;
+    const word = STATE[i]!;
+    out[i * 4] = word >>> 24;
+    out[i * 4 + 1] = (word >>> 16) & 0xff;
+    out[i * 4 + 2] = (word >>> 8) & 0xff;
+    out[i * 4 + 3] = word & 0xff;
   }
 }
 
-/** The SHA-256 compression function over the 64 bytes of `block` at `at`, updating `state`. */
-function compress(state: Int32Array, block: Uint8Array, at: number): void {
+/** The SHA-256 compression function over the 64 bytes of `block`, updating `state`. */
+function compress(state: Int32Array, block: Uint8Array): void {
   for (let i = 0; i < 16; i++) {
-    const j = at + i * 4;
+    const j = i * 4;
     W[i] = (block[j]! << 24) | (block[j + 1]! << 16) | (block[j + 2]! << 8) | block[j + 3]!;
   }
   for (let i = 16; i < 64; i++) {
