@@ -11,9 +11,11 @@
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { nanoid } from "nanoid";
 import type { Clock, IdGenerator, RandomSource } from "../src/ports.js";
 import type { MjmlCompiler, MjmlResult } from "../src/render/index.js";
+import { uuidV7Ids } from "./uuid-v7.js";
+
+export { uuidV7Ids };
 
 /** Wall-clock time and real timers. */
 export function systemClock(): Clock {
@@ -42,46 +44,6 @@ export function cryptoRandom(): RandomSource {
       // 53 random bits → [0, 1).
       return ((buffer[0]! >>> 5) * 67108864 + (buffer[1]! >>> 6)) / 9007199254740992;
     },
-  };
-}
-
-const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
-
-/**
- * Record ids as UUIDv7 (time-ordered, so indexes stay compact and events sort by creation) and tokens
- * from nanoid.
- */
-export function uuidV7Ids(clock: Pick<Clock, "now"> = systemClock()): IdGenerator {
-  const bytes = new Uint8Array(16);
-  // Random bytes drawn a pool at a time: one call to the platform's generator per 400 ids, not per id.
-  const pool = new Uint8Array(4000);
-  let drawn = pool.length;
-  return {
-    id() {
-      if (drawn === pool.length) {
-        globalThis.crypto.getRandomValues(pool);
-        drawn = 0;
-      }
-      const from = drawn;
-      drawn += 10;
-      const ms = clock.now().getTime();
-      bytes[0] = Math.floor(ms / 2 ** 40) & 0xff;
-      bytes[1] = Math.floor(ms / 2 ** 32) & 0xff;
-      bytes[2] = (ms >>> 24) & 0xff;
-      bytes[3] = (ms >>> 16) & 0xff;
-      bytes[4] = (ms >>> 8) & 0xff;
-      bytes[5] = ms & 0xff;
-      for (let i = 0; i < 10; i++) bytes[6 + i] = pool[from + i]!;
-      bytes[6] = (bytes[6]! & 0x0f) | 0x70;
-      bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-      let hex = "";
-      for (let i = 0; i < 16; i++) {
-        if (i === 4 || i === 6 || i === 8 || i === 10) hex += "-";
-        hex += HEX[bytes[i]!]!;
-      }
-      return hex;
-    },
-    token: () => nanoid(),
   };
 }
 
