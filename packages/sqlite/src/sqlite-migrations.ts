@@ -296,6 +296,18 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX emails_by_lead ON emails (lead_id)`,
     ],
   },
+  {
+    id: 6,
+    name: "0006_leads_by_prospect",
+    // SQLite rewrites only the indexes holding a column an update changes: with `status` in this
+    // index, every send that completed a lead (and every pause, reply or bounce) moved the lead's
+    // entry, one page per lead, since a campaign's leads are claimed in enrollment order and not in
+    // prospect order. A prospect has one lead per campaign, so its id alone finds them as fast.
+    statements: [
+      `DROP INDEX campaign_leads_by_prospect`,
+      `CREATE INDEX campaign_leads_by_prospect ON campaign_leads (prospect_id)`,
+    ],
+  },
 ];
 
 /** The table migrations are recorded in. */

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Store } from "@cadenza/core";
 import { newEmail, outcome, seedCampaign, T0 } from "@cadenza/sql/testing";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
@@ -29,6 +30,18 @@ function recordingStore(file: string) {
   return { store: sqliteStore(recording, { migrate: true }), database, prepared };
 }
 
+/** Claims up to `limit` due leads of a campaign under lease token `t`. */
+function claimAll(store: Store, campaignId: string, limit: number) {
+  return store.claimDueLeads({
+    campaignId,
+    now: T0,
+    limit,
+    leaseToken: "t",
+    leaseExpiresAt: new Date(T0.getTime() + 300_000),
+    quotas: [],
+  });
+}
+
 /** SQLite's plan of a statement, one line per step (parameters bound to nulls: the plan ignores them). */
 function planOf(database: Database.Database, source: string): string[] {
   const statement = database.prepare(`explain query plan ${source}`);
@@ -41,14 +54,7 @@ describe("SQLite query plans", () => {
     const { store, database, prepared } = recordingStore(join(dir, "recover.sqlite"));
     // Sent emails the dispatcher's every tick must not walk through.
     const { campaign } = await seedCampaign(store, { leads: 50 });
-    const claimed = await store.claimDueLeads({
-      campaignId: campaign.id,
-      now: T0,
-      limit: 50,
-      leaseToken: "t",
-      leaseExpiresAt: new Date(T0.getTime() + 300_000),
-      quotas: [],
-    });
+    const claimed = await claimAll(store, campaign.id, 50);
     const emails = claimed.map((c) => newEmail(c.lead, "t"));
     await store.beginSends(emails, T0);
     await store.completeSends(emails.map((e) => outcome("sent", e)));
@@ -106,5 +112,37 @@ describe("SQLite query plans", () => {
       ).toEqual([]);
     }
     database.close();
+  });
+
+  it("moves only the lead's due, status and lease entries when a send completes it", async () => {
+    const file = join(dir, "lead-indexes.sqlite");
+    const store = sqliteStore(file, { migrate: true });
+    const { campaign } = await seedCampaign(store, { leads: 3, steps: 1 });
+    const claimed = await claimAll(store, campaign.id, 3);
+    const database = new Database(file);
+    const rowOf = (id: string) =>
+      database.prepare("select * from campaign_leads where id = ?").get(id) as Record<string, unknown>;
+    const before = rowOf(claimed[0]!.lead.id);
+    const emails = claimed.map((c) => newEmail(c.lead, "t"));
+    await store.beginSends(emails, T0);
+    await store.completeSends(emails.map((e) => outcome("sent", e, { lastStep: 1 })));
+    const after = rowOf(claimed[0]!.lead.id);
+    expect(after.status).toBe("completed");
+    const changed = new Set(Object.keys(after).filter((column) => after[column] !== before[column]));
+    const rewritten = (database.pragma("index_list(campaign_leads)") as { name: string }[])
+      .filter((index) =>
+        (database.pragma(`index_info(${index.name})`) as { name: string }[]).some((c) => changed.has(c.name)),
+      )
+      .map((index) => index.name)
+      .sort();
+    // A campaign's leads are claimed in enrollment order, not prospect order: an index by prospect
+    // that held the status would be rewritten one page per lead.
+    expect(rewritten).toEqual([
+      "campaign_leads_by_status",
+      "campaign_leads_due",
+      "campaign_leads_stopped_leased",
+    ]);
+    database.close();
+    await store.close?.();
   });
 });
