@@ -1,3 +1,4 @@
 export type { MigrateResult, SqlStore } from "@cadenza/sql";
+export type { SqliteCheckpointStats, SqliteCheckpoints } from "./sqlite-checkpointer.js";
 export type { SqliteDatabaseLike } from "./sqlite-database-like.js";
-export { type SqliteStoreOptions, sqliteStore } from "./sqlite-store.js";
+export { type SqliteStore, type SqliteStoreOptions, sqliteStore } from "./sqlite-store.js";

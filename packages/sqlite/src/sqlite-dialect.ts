@@ -25,8 +25,9 @@ function boundValue(value: unknown): unknown {
  *
  * @param file where the database lives, for messages
  * @param lockKey identifies the file among this process's connections (its absolute path)
+ * @param onCommit called after each write transaction commits (the checkpoint thread wakes on it)
  */
-export function sqliteDialect(file: string, lockKey: string): SqlDialect {
+export function sqliteDialect(file: string, lockKey: string, onCommit?: () => void): SqlDialect {
   return {
     name: "sqlite",
     location: file,
@@ -49,6 +50,7 @@ export function sqliteDialect(file: string, lockKey: string): SqlDialect {
             throw error;
           }
           await sql`commit`.execute(conn);
+          onCommit?.();
           return result;
         }),
       ),

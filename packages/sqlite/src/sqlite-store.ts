@@ -3,6 +3,11 @@ import { CadenzaError } from "@cadenza/core";
 import { type CadenzaDatabase, createSqlStore, type SqlStore } from "@cadenza/sql";
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
+import {
+  backgroundCheckpointer,
+  type SqliteCheckpointStats,
+  type SqliteCheckpoints,
+} from "./sqlite-checkpointer.js";
 import type { SqliteDatabaseLike } from "./sqlite-database-like.js";
 import { sqliteDialect } from "./sqlite-dialect.js";
 import { mapSqliteError } from "./sqlite-errors.js";
@@ -14,6 +19,19 @@ export interface SqliteStoreOptions {
   migrate?: boolean;
   /** How long a writer waits for another process's write lock before STORE_BUSY, in ms (default 5000). */
   busyTimeoutMs?: number;
+  /**
+   * Where the write-ahead log is checkpointed into the database file (default `background`): in a
+   * worker thread with its own connection, started once the store has committed 64 transactions, so
+   * the event loop never waits for a checkpoint's page copies and `fsync`s; or `inline`, in the commit
+   * that takes the log past 1 000 pages, as SQLite does by default.
+   */
+  checkpoints?: SqliteCheckpoints;
+}
+
+/** The SQLite store: the SQL store's methods, plus what its checkpoints have done. */
+export interface SqliteStore extends SqlStore {
+  /** Whether the checkpoint thread runs, how many checkpoints it ran, and why it stopped if it failed. */
+  checkpoints(): SqliteCheckpointStats;
 }
 
 let anonymous = 0;
@@ -21,7 +39,8 @@ let anonymous = 0;
 /**
  * A Cadenza store in one SQLite file, over better-sqlite3. Pass a path (the store opens and closes
  * the file) or an open `Database` (the store sets its pragmas and leaves closing it to you). The
- * connection runs in WAL mode with `busy_timeout`, foreign keys on and `synchronous = NORMAL`.
+ * connection runs in WAL mode with `busy_timeout`, foreign keys on and `synchronous = NORMAL`; once
+ * the store has written a while, a worker thread checkpoints the log (see `checkpoints`).
  *
  * ```ts
  * import { sqliteStore } from "@cadenza/sqlite";
@@ -30,7 +49,7 @@ let anonymous = 0;
  * await store.migrate();
  * ```
  */
-export function sqliteStore(db: SqliteDatabaseLike | string, options: SqliteStoreOptions = {}): SqlStore {
+export function sqliteStore(db: SqliteDatabaseLike | string, options: SqliteStoreOptions = {}): SqliteStore {
   const owned = typeof db === "string";
   const file = owned ? db : db.name || ":memory:";
   const database = open(db, file);
@@ -54,12 +73,25 @@ export function sqliteStore(db: SqliteDatabaseLike | string, options: SqliteStor
     close: owned ? () => database.close() : () => undefined,
   };
   const kysely = new Kysely<CadenzaDatabase>({ dialect: new SqliteDialect({ database: handle }) });
-  return createSqlStore({
+  const checkpointer =
+    inMemory || options.checkpoints === "inline"
+      ? null
+      : backgroundCheckpointer(lockKey, (pages) => database.pragma(`wal_autocheckpoint = ${pages}`));
+  const store = createSqlStore({
     db: kysely,
-    dialect: sqliteDialect(file, lockKey),
+    dialect: sqliteDialect(file, lockKey, checkpointer ? () => checkpointer.committed() : undefined),
     migrate: options.migrate ?? false,
-    close: () => kysely.destroy(),
+    // The thread's connection closes first, so the last one to close (the store's, or the host's)
+    // checkpoints what is left and removes the log.
+    close: async () => {
+      await checkpointer?.stop();
+      await kysely.destroy();
+    },
   });
+  return {
+    ...store,
+    checkpoints: () => checkpointer?.stats() ?? { mode: "inline", runs: 0 },
+  };
 }
 
 function open(db: SqliteDatabaseLike | string, file: string): SqliteDatabaseLike {
