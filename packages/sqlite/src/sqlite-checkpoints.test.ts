@@ -100,6 +100,19 @@ describe("SQLite checkpoints", () => {
     expect(prospectsIn(file)).toBe(START_AFTER_COMMITS + 5);
   });
 
+  it("refuse a mode they do not know, naming the option, before opening anything", () => {
+    const file = join(dir, "never-opened.db");
+    const error = (() => {
+      try {
+        sqliteStore(file, { checkpoints: "sometimes" as "inline" });
+      } catch (thrown) {
+        return thrown;
+      }
+    })();
+    expect(error).toMatchObject({ code: "VALIDATION", issues: [{ path: ["checkpoints"] }] });
+    expect(existsSync(file)).toBe(false);
+  });
+
   it("never keep a host's process alive: a store left open still lets it exit", async () => {
     const script = fileURLToPath(new URL("./sqlite-unclosed-store.ts", import.meta.url));
     const file = join(dir, "unclosed.db");

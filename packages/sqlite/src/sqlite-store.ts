@@ -50,6 +50,15 @@ let anonymous = 0;
  * ```
  */
 export function sqliteStore(db: SqliteDatabaseLike | string, options: SqliteStoreOptions = {}): SqliteStore {
+  const checkpoints = options.checkpoints ?? "background";
+  if (checkpoints !== "background" && checkpoints !== "inline") {
+    throw new CadenzaError("VALIDATION", {
+      message: `checkpoints must be "background" or "inline", not ${JSON.stringify(checkpoints)}`,
+      issues: [
+        { path: ["checkpoints"], message: 'Expected "background" or "inline"', code: "invalid_value" },
+      ],
+    });
+  }
   const owned = typeof db === "string";
   const file = owned ? db : db.name || ":memory:";
   const database = open(db, file);
@@ -74,7 +83,7 @@ export function sqliteStore(db: SqliteDatabaseLike | string, options: SqliteStor
   };
   const kysely = new Kysely<CadenzaDatabase>({ dialect: new SqliteDialect({ database: handle }) });
   const checkpointer =
-    inMemory || options.checkpoints === "inline"
+    inMemory || checkpoints === "inline"
       ? null
       : backgroundCheckpointer(lockKey, (pages) => database.pragma(`wal_autocheckpoint = ${pages}`));
   const store = createSqlStore({
