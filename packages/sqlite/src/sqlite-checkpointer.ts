@@ -150,6 +150,9 @@ export function backgroundCheckpointer(
     async stop() {
       if (stopped) return;
       stopped = true;
+      // Unref'd, the thread would not hold the process while it stops: with nothing else pending,
+      // the host's `await store.close()` would end the process instead of returning.
+      worker?.ref();
       Atomics.store(shared, STOP, 1);
       Atomics.notify(shared, COMMITS);
       Atomics.notify(shared, STOP);

@@ -113,16 +113,31 @@ describe("SQLite checkpoints", () => {
     expect(existsSync(file)).toBe(false);
   });
 
-  it("never keep a host's process alive: a store left open still lets it exit", async () => {
-    const script = fileURLToPath(new URL("./sqlite-unclosed-store.ts", import.meta.url));
-    const file = join(dir, "unclosed.db");
+  /** Runs `sqlite-host-process.ts` on a new file; resolves with what it printed once it exited. */
+  async function hostProcess(name: string, ending: "open" | "close") {
+    const script = fileURLToPath(new URL("./sqlite-host-process.ts", import.meta.url));
+    const file = join(dir, name);
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ["--conditions=@cadenza/source", "--import", "tsx", script, file],
+      ["--conditions=@cadenza/source", "--import", "tsx", script, file, ending],
       { cwd: fileURLToPath(new URL("..", import.meta.url)), timeout: 30_000 },
     );
-    expect(JSON.parse(stdout)).toMatchObject({ mode: "background" });
-    expect(JSON.parse(stdout).runs).toBeGreaterThan(0);
+    return { printed: JSON.parse(stdout) as { mode: string; runs: number; closed: boolean }, file };
+  }
+
+  it("never keep a host's process alive: a store left open still lets it exit", async () => {
+    const { printed, file } = await hostProcess("unclosed.db", "open");
+    expect(printed).toMatchObject({ mode: "background", closed: false });
+    expect(printed.runs).toBeGreaterThan(0);
+    expect(prospectsIn(file)).toBe(START_AFTER_COMMITS + 10);
+  });
+
+  it("let a close finish when nothing else keeps the host's process alive", async () => {
+    // The thread is unref'd; waiting for it to stop must hold the process until it has.
+    const { printed, file } = await hostProcess("closed.db", "close");
+    expect(printed).toMatchObject({ mode: "background", closed: true });
+    expect(printed.runs).toBeGreaterThan(0);
+    expect(existsSync(`${file}-wal`)).toBe(false);
     expect(prospectsIn(file)).toBe(START_AFTER_COMMITS + 10);
   });
 });

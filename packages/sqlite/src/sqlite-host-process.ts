@@ -1,15 +1,16 @@
 /**
- * A host that never closes its store, run as its own process by `sqlite-checkpoints.test.ts`: it
- * writes until the checkpoint thread has run, prints the store's checkpoint stats and returns. The
- * process must then exit on its own. Usage: `node --conditions=@cadenza/source --import tsx
- * sqlite-unclosed-store.ts <file>`.
+ * A host process run by `sqlite-checkpoints.test.ts`: it writes until the checkpoint thread has run,
+ * then either leaves the store open (`open`: the process must still exit on its own) or closes it
+ * (`close`: the close must finish, although nothing else keeps the process alive), and prints the
+ * store's checkpoint stats. Usage: `node --conditions=@cadenza/source --import tsx
+ * sqlite-host-process.ts <file> open|close`.
  */
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { START_AFTER_COMMITS } from "./sqlite-checkpointer.js";
 import { sqliteStore } from "./sqlite-store.js";
 
-const [file] = process.argv.slice(2) as [string];
+const [file, ending] = process.argv.slice(2) as [string, "open" | "close"];
 const store = sqliteStore(file, { migrate: true });
 const at = new Date("2030-03-04T09:00:00.000Z");
 for (let i = 0; i < START_AFTER_COMMITS + 10; i++) {
@@ -34,4 +35,6 @@ for (let i = 0; i < START_AFTER_COMMITS + 10; i++) {
   await store.upsertProspects([prospect], at);
 }
 for (let waited = 0; store.checkpoints().runs === 0 && waited < 10_000; waited += 10) await sleep(10);
-process.stdout.write(JSON.stringify(store.checkpoints()));
+const stats = store.checkpoints();
+if (ending === "close") await store.close();
+process.stdout.write(JSON.stringify({ ...stats, closed: ending === "close" }));
