@@ -140,9 +140,9 @@ export function backgroundCheckpointer(
       Atomics.notify(shared, COMMITS);
     },
     stats() {
-      const running = worker !== null && failure === undefined;
+      // A failure clears `worker`: a thread is there only while it runs.
       return {
-        mode: running ? "background" : "inline",
+        mode: worker !== null ? "background" : "inline",
         runs: Atomics.load(shared, RUNS),
         ...(failure === undefined ? {} : { failure }),
       };

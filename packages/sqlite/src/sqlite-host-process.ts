@@ -5,33 +5,17 @@
  * store's checkpoint stats. Usage: `node --conditions=@cadenza/source --import tsx
  * sqlite-host-process.ts <file> open|close`.
  */
-import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import { uuidV7Ids } from "@cadenza/core/runtime";
+import { prospectsFixture } from "@cadenza/core/testing";
 import { START_AFTER_COMMITS } from "./sqlite-checkpointer.js";
 import { sqliteStore } from "./sqlite-store.js";
 
 const [file, ending] = process.argv.slice(2) as [string, "open" | "close"];
 const store = sqliteStore(file, { migrate: true });
 const at = new Date("2030-03-04T09:00:00.000Z");
-for (let i = 0; i < START_AFTER_COMMITS + 10; i++) {
-  const prospect = {
-    id: randomUUID(),
-    email: `p${i}@unclosed.example`,
-    firstName: null,
-    lastName: null,
-    title: null,
-    company: null,
-    city: null,
-    country: null,
-    timezone: null,
-    tier: null,
-    stage: null,
-    source: null,
-    tags: [],
-    score: 0,
-    archived: false,
-    attributes: {},
-  };
+// One write transaction per prospect.
+for (const prospect of prospectsFixture(uuidV7Ids(), START_AFTER_COMMITS + 10)) {
   await store.upsertProspects([prospect], at);
 }
 for (let waited = 0; store.checkpoints().runs === 0 && waited < 10_000; waited += 10) await sleep(10);
