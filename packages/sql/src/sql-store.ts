@@ -1,4 +1,11 @@
-import { type AuditFinding, CadenzaError, coerceError, type Store } from "@cadenza/core";
+import {
+  type AuditFinding,
+  CadenzaError,
+  coerceError,
+  type EnrollRequest,
+  type EnrollResult,
+  type Store,
+} from "@cadenza/core";
 import type { Kysely } from "kysely";
 import { audit } from "./audit/audit.js";
 import type { CadenzaDatabase } from "./database.js";
@@ -48,12 +55,22 @@ export interface SqlStoreConfig {
   close: () => Promise<void>;
 }
 
+/**
+ * An enrollment as a SQL store takes it: `newIds`, when given, makes the ids of all new leads in one
+ * call (in enrollment order) instead of one `newId()` call each, and may answer later: a store
+ * running in another thread asks the host's id generator for them in one message.
+ */
+export interface SqlEnrollRequest extends EnrollRequest {
+  newIds?: (count: number) => Promise<string[]>;
+}
+
 /** A Store backed by SQL, with the operations only SQL stores have. */
 export interface SqlStore extends Store {
   /** Applies pending migrations (idempotent; refuses a database newer than this code). */
   migrate(): Promise<MigrateResult>;
   /** Runs the audit's consistency checks and the store's own; returns the failing ones. */
   audit(options?: { now?: Date }): Promise<AuditFinding[]>;
+  enrollProspects(request: SqlEnrollRequest): Promise<EnrollResult>;
   close(): Promise<void>;
 }
 

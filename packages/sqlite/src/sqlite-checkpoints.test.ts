@@ -114,12 +114,20 @@ describe("SQLite checkpoints", () => {
   });
 
   /** Runs `sqlite-host-process.ts` on a new file; resolves with what it printed once it exited. */
-  async function hostProcess(name: string, ending: "open" | "close") {
+  async function hostProcess(name: string, ending: "open" | "close", thread = false) {
     const script = fileURLToPath(new URL("./sqlite-host-process.ts", import.meta.url));
     const file = join(dir, name);
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ["--conditions=@cadenza/source", "--import", "tsx", script, file, ending],
+      [
+        "--conditions=@cadenza/source",
+        "--import",
+        "tsx",
+        script,
+        file,
+        ending,
+        ...(thread ? ["thread"] : []),
+      ],
       { cwd: fileURLToPath(new URL("..", import.meta.url)), timeout: 30_000 },
     );
     return { printed: JSON.parse(stdout) as { mode: string; runs: number; closed: boolean }, file };
@@ -139,5 +147,16 @@ describe("SQLite checkpoints", () => {
     expect(printed.runs).toBeGreaterThan(0);
     expect(existsSync(`${file}-wal`)).toBe(false);
     expect(prospectsIn(file)).toBe(START_AFTER_COMMITS + 10);
+  });
+
+  it("do the same for a store in a thread: the process waits for its answers, never for an idle thread", async () => {
+    // Every write awaits the thread's answer with nothing else pending: the process must wait for it.
+    const open = await hostProcess("thread-unclosed.db", "open", true);
+    expect(open.printed).toMatchObject({ mode: "background", closed: false });
+    expect(prospectsIn(open.file)).toBe(START_AFTER_COMMITS + 10);
+    const closed = await hostProcess("thread-closed.db", "close", true);
+    expect(closed.printed).toMatchObject({ mode: "background", closed: true });
+    expect(existsSync(`${closed.file}-wal`)).toBe(false);
+    expect(prospectsIn(closed.file)).toBe(START_AFTER_COMMITS + 10);
   });
 });

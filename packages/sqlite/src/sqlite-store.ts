@@ -12,6 +12,7 @@ import type { SqliteDatabaseLike } from "./sqlite-database-like.js";
 import { sqliteDialect } from "./sqlite-dialect.js";
 import { mapSqliteError } from "./sqlite-errors.js";
 import { cachingPrepare } from "./sqlite-statement-cache.js";
+import { threadStore } from "./sqlite-thread-store.js";
 
 /** Options of `sqliteStore`. */
 export interface SqliteStoreOptions {
@@ -26,6 +27,14 @@ export interface SqliteStoreOptions {
    * that takes the log past 1 000 pages, as SQLite does by default.
    */
   checkpoints?: SqliteCheckpoints;
+  /**
+   * Run the store's connection in a worker thread (default false). better-sqlite3 runs each
+   * statement synchronously, so a store on the host's thread holds its event loop for as long as a
+   * transaction takes (a batch of sends, an enrollment of 100 000 prospects); in a thread, those
+   * statements run beside the host's work and each method resolves when the thread answers. Needs a
+   * file path (a `Database` object cannot move to another thread).
+   */
+  thread?: boolean;
 }
 
 /** The SQLite store: the SQL store's methods, plus what its checkpoints have done. */
@@ -50,6 +59,7 @@ let anonymous = 0;
  * ```
  */
 export function sqliteStore(db: SqliteDatabaseLike | string, options: SqliteStoreOptions = {}): SqliteStore {
+  const { thread = false, ...rest } = options;
   const checkpoints = options.checkpoints ?? "background";
   if (checkpoints !== "background" && checkpoints !== "inline") {
     throw new CadenzaError("VALIDATION", {
@@ -58,6 +68,21 @@ export function sqliteStore(db: SqliteDatabaseLike | string, options: SqliteStor
         { path: ["checkpoints"], message: 'Expected "background" or "inline"', code: "invalid_value" },
       ],
     });
+  }
+  if (thread !== false && thread !== true) {
+    throw new CadenzaError("VALIDATION", {
+      message: `thread must be true or false, not ${JSON.stringify(thread)}`,
+      issues: [{ path: ["thread"], message: "Expected a boolean", code: "invalid_type" }],
+    });
+  }
+  if (thread) {
+    if (typeof db !== "string") {
+      throw new CadenzaError("VALIDATION", {
+        message: "A store with thread: true opens its own connection: pass the file path, not a Database",
+        issues: [{ path: ["thread"], message: "Needs a file path, not a Database object", code: "custom" }],
+      });
+    }
+    return threadStore(db, rest);
   }
   const owned = typeof db === "string";
   const file = owned ? db : db.name || ":memory:";

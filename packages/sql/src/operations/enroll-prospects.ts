@@ -1,7 +1,8 @@
-import type { EnrollRequest, EnrollResult, EnrollSkipReason } from "@cadenza/core";
+import { CadenzaError, type EnrollRequest, type EnrollResult, type EnrollSkipReason } from "@cadenza/core";
 import { CounterBatch } from "../counters/counter-batch.js";
 import { chunk, readBool } from "../read-values.js";
 import { inTransaction, type SqlContext } from "../sql-context.js";
+import type { SqlEnrollRequest } from "../sql-store.js";
 import { audienceQuery } from "./audience-query.js";
 import { requireCampaign } from "./require-campaign.js";
 
@@ -14,7 +15,7 @@ const ROWS_PER_STATEMENT = 500;
  * counts move by the number added. A prospect enrolled concurrently by another engine is skipped as
  * `already_enrolled`.
  */
-export function enrollProspects(ctx: SqlContext, request: EnrollRequest): Promise<EnrollResult> {
+export function enrollProspects(ctx: SqlContext, request: SqlEnrollRequest): Promise<EnrollResult> {
   return inTransaction(ctx, async (trx) => {
     const { db, dialect } = trx;
     const { values } = dialect;
@@ -39,14 +40,15 @@ export function enrollProspects(ctx: SqlContext, request: EnrollRequest): Promis
     const now = values.time(request.now);
     const first = values.time(request.firstEmailAt);
     const mailboxes = request.mailboxIds;
+    const newIds = await idsFor(request, enrollable.length);
     const leadIds: string[] = [];
     let position = 0;
     for (const part of chunk(enrollable, ROWS_PER_STATEMENT)) {
-      const rows = part.map((prospectId) => ({
-        id: request.newId(),
+      const rows = part.map((prospectId, i) => ({
+        id: newIds[position + i] as string,
         campaign_id: request.campaignId,
         prospect_id: prospectId,
-        mailbox_id: mailboxes.length > 0 ? (mailboxes[position++ % mailboxes.length] ?? null) : null,
+        mailbox_id: mailboxes.length > 0 ? (mailboxes[(position + i) % mailboxes.length] ?? null) : null,
         current_step: 0,
         status: "active",
         assigned_variant: request.variant,
@@ -60,6 +62,7 @@ export function enrollProspects(ctx: SqlContext, request: EnrollRequest): Promis
         created_at: now,
         updated_at: now,
       }));
+      position += part.length;
       const inserted = await db
         .insertInto("campaign_leads")
         .values(rows)
@@ -74,6 +77,16 @@ export function enrollProspects(ctx: SqlContext, request: EnrollRequest): Promis
     const skipped = Object.values(reasons).reduce((sum, n) => sum + (n ?? 0), 0);
     return { added: leadIds.length, skipped, reasons, leadIds };
   });
+}
+
+/** Ids for `count` new leads, in enrollment order: in one call when the request can make them so. */
+async function idsFor(request: SqlEnrollRequest, count: number): Promise<string[]> {
+  if (!request.newIds) return Array.from({ length: count }, () => request.newId());
+  const ids = await request.newIds(count);
+  if (ids.length !== count) {
+    throw new CadenzaError("INTERNAL", { message: `newIds(${count}) returned ${ids.length} ids` });
+  }
+  return ids;
 }
 
 /** Which of the listed ids exist, and whether each is archived. */
