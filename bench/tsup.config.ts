@@ -3,7 +3,12 @@ import { defineConfig } from "tsup";
 // The suite runs as built JavaScript, as a host runs Cadenza: the workspace packages are bundled from
 // their sources (what their own builds ship), the bench's dependencies stay external.
 export default defineConfig({
-  entry: { cli: "src/cli.ts", "child-entry": "src/harness/child-entry.ts" },
+  entry: {
+    cli: "src/cli.ts",
+    "child-entry": "src/harness/child-entry.ts",
+    // A SQLite store with `thread: true` starts this program, beside the bundled store's code.
+    "sqlite-store-thread": "../packages/sqlite/src/sqlite-store-thread.ts",
+  },
   format: ["esm"],
   platform: "node",
   target: "node20",

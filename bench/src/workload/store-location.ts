@@ -2,7 +2,7 @@ import type { Store } from "@cadenza/core";
 
 /** Where a benchmark's Cadenza store lives; plain data, so it can be handed to a child process. */
 export type StoreLocation =
-  | { kind: "sqlite"; file: string }
+  | { kind: "sqlite"; file: string; thread?: boolean }
   | { kind: "postgres"; url: string; schema: string };
 
 /**
@@ -12,7 +12,7 @@ export type StoreLocation =
 export async function openStore(location: StoreLocation): Promise<Store> {
   if (location.kind === "sqlite") {
     const { sqliteStore } = await import("@cadenza/sqlite");
-    return sqliteStore(location.file, { migrate: true });
+    return sqliteStore(location.file, { migrate: true, thread: location.thread ?? false });
   }
   const { postgresStore } = await import("@cadenza/postgres");
   return postgresStore(location.url, { schema: location.schema, migrate: true });
