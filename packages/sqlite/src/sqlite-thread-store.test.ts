@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import { CadenzaError, createCadenza, type EnrollRequest, isCadenzaError } from "@cadenza/core";
 import { FakeClock, recordingTransport, seededRandom, sequentialIds } from "@cadenza/core/testing";
 import { newCampaign, prospects, T0 } from "@cadenza/sql/testing";
@@ -8,6 +9,7 @@ import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { type SqliteStore, sqliteStore } from "./sqlite-store.js";
 import { fromWire, toWire } from "./sqlite-thread-protocol.js";
+import { threadStore } from "./sqlite-thread-store.js";
 
 const dir = mkdtempSync(join(tmpdir(), "cadenza-sqlite-thread-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -272,5 +274,25 @@ describe("sqliteStore with thread: true", () => {
     expect((await store.getCounters(other.id)).leadsCount).toBe(20_000);
     expect(direct).toBeLessThanOrEqual(2);
     expect(threaded).toBeGreaterThan(100);
+  });
+
+  it("fails the calls in flight and every later call when its thread dies, and still closes", async () => {
+    // A thread that takes the first call and dies without answering it.
+    const dying = () =>
+      new Worker(`require("node:worker_threads").parentPort.once("message", () => process.exit(3));`, {
+        eval: true,
+      });
+    const store = threadStore(join(dir, "dies.db"), {}, dying);
+    const inFlight = await rejection(store.listCampaigns());
+    expect(inFlight).toMatchObject({
+      code: "STORE_UNAVAILABLE",
+      message: expect.stringContaining("exited with code 3"),
+    });
+    expect(await rejection(store.getCampaign("any"))).toBe(inFlight);
+    await store.close();
+    expect(await rejection(store.listCampaigns())).toMatchObject({
+      code: "STORE_UNAVAILABLE",
+      message: expect.stringContaining("is closed"),
+    });
   });
 });

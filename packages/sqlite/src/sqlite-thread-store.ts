@@ -81,8 +81,13 @@ interface Pending {
  * thread and resolves with its answer, so better-sqlite3's synchronous statements never hold the
  * host's event loop (tracking requests and the engine's rendering go on while a batch is written).
  */
-export function threadStore(file: string, options: ThreadData["options"]): SqliteStore {
-  const worker = startThread({ file, options });
+export function threadStore(
+  file: string,
+  options: ThreadData["options"],
+  /** Starts the thread (tests start one that fails). */
+  start: (data: ThreadData) => Worker = startThread,
+): SqliteStore {
+  const worker = start({ file, options });
   const pending = new Map<number, Pending>();
   let nextId = 0;
   let checkpoints: SqliteCheckpointStats = { mode: "inline", runs: 0 };
