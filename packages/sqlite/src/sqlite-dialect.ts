@@ -18,6 +18,29 @@ function boundValue(value: unknown): unknown {
   return value;
 }
 
+/** The fragments of `(select column1 as a, … from (values (?, …), …))`, by column names and row count. */
+const fragmentsByShape = new Map<string, TemplateStringsArray>();
+const SHAPES = 64;
+
+function valuesFragments(names: string[], rowCount: number): TemplateStringsArray {
+  const key = `${names.join(",")}/${rowCount}`;
+  const known = fragmentsByShape.get(key);
+  if (known) return known;
+  const selected = names.map((name, i) => `column${i + 1} as ${name}`).join(", ");
+  const fragments: string[] = [`(select ${selected} from (values (`];
+  for (let row = 0; row < rowCount; row++) {
+    for (let column = 1; column < names.length; column++) fragments.push(", ");
+    fragments.push(row < rowCount - 1 ? "), (" : ")))");
+  }
+  // Batches come in a few sizes; past 64 shapes, the oldest is forgotten.
+  if (fragmentsByShape.size >= SHAPES)
+    fragmentsByShape.delete(fragmentsByShape.keys().next().value as string);
+  // Kysely reads only the fragments, never `raw`.
+  const frozen = Object.freeze(fragments) as unknown as TemplateStringsArray;
+  fragmentsByShape.set(key, frozen);
+  return frozen;
+}
+
 /**
  * The SQLite side of the shared store. Every write transaction is `BEGIN IMMEDIATE`: it takes the
  * file's write lock up front (waiting up to `busy_timeout` for another process), so a transaction
@@ -65,12 +88,14 @@ export function sqliteDialect(file: string, lockKey: string, onCommit?: () => vo
         return sql`(select ${sql.raw(selected.join(", "))} from json_each(${JSON.stringify(rows)}))`;
       }
       // Bound parameters, one per value: SQLite reads each once, where `json_extract` would parse
-      // a row's JSON again for every column.
-      const selected = names.map((name, i) => `column${i + 1} as ${name}`);
-      const tuples = rows.map(
-        (row) => sql`(${sql.join(names.map((name) => boundValue(row[name as keyof typeof row])))})`,
-      );
-      return sql`(select ${sql.raw(selected.join(", "))} from (values ${sql.join(tuples)}))`;
+      // a row's JSON again for every column. One raw node holds them all, between the fragments of
+      // the list's shape, so Kysely builds and compiles no node per row.
+      const parameters = new Array<unknown>(rows.length * names.length);
+      let at = 0;
+      for (const row of rows) {
+        for (const name of names) parameters[at++] = boundValue(row[name as keyof typeof row]);
+      }
+      return sql(valuesFragments(names, rows.length), ...parameters);
     },
 
     async writeTogether(db, writes) {
