@@ -221,6 +221,20 @@ describe("sqliteStore with thread: true", () => {
     expect(after).toMatchObject({ code: "STORE_UNAVAILABLE", message: expect.stringContaining("is closed") });
   });
 
+  it("rejects arguments that cannot cross to the thread with VALIDATION, and goes on", async () => {
+    const { store } = open();
+    const campaign = newCampaign();
+    const error = await rejection(
+      store.createCampaign({ ...campaign, description: (() => "not data") as unknown as string }),
+    );
+    expect(error).toMatchObject({
+      code: "VALIDATION",
+      message: expect.stringContaining("cannot be passed to the store thread"),
+    });
+    await store.createCampaign(campaign);
+    expect((await store.listCampaigns()).map((c) => c.id)).toEqual([campaign.id]);
+  });
+
   it("refuses a Database object and a thread option that is not a boolean, naming the option", () => {
     const database = new Database(":memory:");
     try {
