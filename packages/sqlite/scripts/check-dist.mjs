@@ -33,11 +33,9 @@ try {
       }
       const listed = await store.listSuppressions({ limit: 100, offset: 0 });
       assert.equal(listed.length, 80, `${format}, thread ${thread}: suppressions`);
-      assert.deepEqual(
-        store.checkpoints(),
-        { mode: "background", runs: store.checkpoints().runs },
-        `${format}, thread ${thread}: checkpoints`,
-      );
+      const stats = store.checkpoints();
+      assert.equal(stats.mode, "background", `${format}, thread ${thread}: checkpoint mode`);
+      assert.equal(stats.failure, undefined, `${format}, thread ${thread}: checkpoint failure`);
       await store.close();
     }
   }

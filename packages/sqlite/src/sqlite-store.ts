@@ -62,25 +62,29 @@ export function sqliteStore(db: SqliteDatabaseLike | string, options: SqliteStor
   const { thread = false, ...rest } = options;
   const checkpoints = options.checkpoints ?? "background";
   if (checkpoints !== "background" && checkpoints !== "inline") {
-    throw new CadenzaError("VALIDATION", {
-      message: `checkpoints must be "background" or "inline", not ${JSON.stringify(checkpoints)}`,
-      issues: [
-        { path: ["checkpoints"], message: 'Expected "background" or "inline"', code: "invalid_value" },
-      ],
-    });
+    throw invalidOption(
+      "checkpoints",
+      `checkpoints must be "background" or "inline", not ${JSON.stringify(checkpoints)}`,
+      'Expected "background" or "inline"',
+      "invalid_value",
+    );
   }
   if (thread !== false && thread !== true) {
-    throw new CadenzaError("VALIDATION", {
-      message: `thread must be true or false, not ${JSON.stringify(thread)}`,
-      issues: [{ path: ["thread"], message: "Expected a boolean", code: "invalid_type" }],
-    });
+    throw invalidOption(
+      "thread",
+      `thread must be true or false, not ${JSON.stringify(thread)}`,
+      "Expected a boolean",
+      "invalid_type",
+    );
   }
   if (thread) {
     if (typeof db !== "string") {
-      throw new CadenzaError("VALIDATION", {
-        message: "A store with thread: true opens its own connection: pass the file path, not a Database",
-        issues: [{ path: ["thread"], message: "Needs a file path, not a Database object", code: "custom" }],
-      });
+      throw invalidOption(
+        "thread",
+        "A store with thread: true opens its own connection: pass the file path, not a Database",
+        "Needs a file path, not a Database object",
+        "custom",
+      );
     }
     return threadStore(db, rest);
   }
@@ -126,6 +130,11 @@ export function sqliteStore(db: SqliteDatabaseLike | string, options: SqliteStor
     ...store,
     checkpoints: () => checkpointer?.stats() ?? { mode: "inline", runs: 0 },
   };
+}
+
+/** A VALIDATION error naming one option of `sqliteStore`, thrown before anything is opened. */
+function invalidOption(option: string, message: string, issue: string, code: string): CadenzaError {
+  return new CadenzaError("VALIDATION", { message, issues: [{ path: [option], message: issue, code }] });
 }
 
 function open(db: SqliteDatabaseLike | string, file: string): SqliteDatabaseLike {
