@@ -213,6 +213,16 @@ describe("sqliteStore with thread: true", () => {
     expect(existsSync(file)).toBe(false);
   });
 
+  it("keeps an in-memory database of its own in the thread", async () => {
+    const { store: one } = open({}, ":memory:");
+    const { store: other } = open({}, ":memory:");
+    const campaign = newCampaign();
+    await one.createCampaign(campaign);
+    expect((await one.getCampaign(campaign.id))?.id).toBe(campaign.id);
+    expect(await other.getCampaign(campaign.id)).toBeNull();
+    expect(one.checkpoints().mode).toBe("inline");
+  });
+
   it("refuses calls once closed, like the store on the host's thread, and closes once", async () => {
     const { store } = open();
     await store.listCampaigns();
