@@ -56,11 +56,33 @@ describe("withRowObjects", () => {
     expect(remove.run(["d"]).changes).toBe(1);
   });
 
-  it("leaves a statement with a column named __proto__ to better-sqlite3", () => {
-    const source = "SELECT id AS '__proto__', n FROM t ORDER BY id";
-    const statement = database.prepare(source);
-    expect(withRowObjects(statement)).toBe(statement);
-    expect(built(source)).toEqual(reference(source));
+  it("builds a column named __proto__ as better-sqlite3 does (a blob or null becomes the prototype)", () => {
+    // A string is ignored by the setter; a blob becomes the row's prototype, a null makes it null.
+    const shape = (row: object) => {
+      const proto: unknown = Object.getPrototypeOf(row);
+      return {
+        own: Object.entries(row),
+        proto:
+          proto === null
+            ? "null"
+            : proto === Object.prototype
+              ? "Object.prototype"
+              : Buffer.isBuffer(proto)
+                ? `Buffer ${proto.toString("hex")}`
+                : "other",
+      };
+    };
+    for (const source of [
+      "SELECT id AS '__proto__', n FROM t ORDER BY id",
+      "SELECT b AS '__proto__', n FROM t ORDER BY id",
+    ]) {
+      const mine = built(source) as object[];
+      const theirs = reference(source) as object[];
+      expect(mine.map(shape), source).toEqual(theirs.map(shape));
+    }
+    expect(
+      (built("SELECT b AS '__proto__' FROM t ORDER BY id") as object[]).map((row) => shape(row).proto),
+    ).toEqual(["Buffer 0102", "null", "Buffer "]);
   });
 
   it("builds the same rows where code cannot be generated from strings", () => {

@@ -15,8 +15,8 @@ type Build = (values: readonly unknown[]) => Row;
  * while reading the row as an array and building an object literal of the statement's fixed columns
  * takes ~3.5 µs. The statement is switched to raw (array) rows and each array becomes an object
  * with the same properties in the same order, the last of two equal names winning, as better-sqlite3
- * does. Statements that return no rows, that lack raw rows (a host's own database wrapper), or with a
- * column named `__proto__` (which a literal would take as the prototype) are left as they are.
+ * does. Statements that return no rows, or that lack raw rows (a host's own database wrapper), are left
+ * as they are.
  *
  * SQLite prepares a statement again when the schema changes; a row whose length is not the number of
  * names (a `select *` after a column was added) rebuilds the names from the statement.
@@ -28,7 +28,6 @@ export function withRowObjects(statement: SqliteStatement): SqliteStatement {
   }
   const columns = () => (raw as RawCapable).columns().map((c) => c.name);
   let names = columns();
-  if (names.includes("__proto__")) return statement;
   let build = rowBuilder(names);
   raw.raw(true);
   const toObject = (values: readonly unknown[]): Row => {
@@ -54,7 +53,9 @@ export function withRowObjects(statement: SqliteStatement): SqliteStatement {
 
 /**
  * A function making `{ [names[0]]: values[0], … }` as one object literal, so every row of a statement
- * shares one shape; where code cannot be generated (`--disallow-code-generation-from-strings`), a loop.
+ * shares one shape; a loop of assignments where code cannot be generated
+ * (`--disallow-code-generation-from-strings`). A column named `__proto__` sets the prototype to a
+ * blob or null and is ignored otherwise, in a literal as through better-sqlite3's assignment.
  */
 function rowBuilder(names: readonly string[]): Build {
   const fields = names.map((name, i) => `${JSON.stringify(name)}: v[${i}]`).join(", ");
