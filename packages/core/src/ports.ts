@@ -71,7 +71,8 @@ export interface OutboundMessage {
  * - `rejected/soft`: temporary (4xx, 5.2.2 mailbox full): retried later, bounded;
  * - `rejected/sender`: policy or authentication refusal of the sender (5.7.x): the address is kept,
  *   the lead waits, the mailbox is flagged;
- * - `rejected/transport`: the message was not handed over (refused, timeout, TLS, auth): retried later;
+ * - `rejected/transport`: the message was not handed over (refused, timeout, TLS, auth): retried later,
+ *   and the quota slot reserved for it given back;
  * - `unknown`: the session broke after the message may have been handed over: never retried.
  */
 export type SendResult =
@@ -347,6 +348,12 @@ export interface SendOutcomeWrite {
   suppress?: { email: string; reason: string };
   /** Mailbox to flag (sender-side rejections). */
   flagMailbox?: { mailboxId: string; reason: string };
+  /**
+   * Quota slots to give back, one send each (never below zero): those reserved for an attempt that
+   * never reached the provider (a transport failure). Given back whether or not the outcome is fenced,
+   * as `releaseLeads` does: nothing was sent under them.
+   */
+  returnQuotas?: { key: string; day: string }[];
   /** Event to append to the log. */
   event: NewEvent;
 }

@@ -250,6 +250,7 @@ async function sendBatch(
           mailboxId: x.email.record.mailboxId,
           at: sentAt,
           generatedContent: x.email.generatedContent,
+          quotas: x.claim.quotas,
         },
         result,
       );

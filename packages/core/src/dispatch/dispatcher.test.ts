@@ -103,6 +103,34 @@ describe("the dispatcher", () => {
     expect(new Set(keys).size).toBe(30);
   });
 
+  it("gives an outage's quota back: a transport failure spends none of the daily limit, a sender refusal does", async () => {
+    for (const [kind, sentAfter] of [
+      ["transport", 5],
+      ["sender", 0],
+    ] as const) {
+      let down = true;
+      const transport: Transport & { sent: OutboundMessage[] } = {
+        name: "flaky",
+        sent: [],
+        async send(message) {
+          if (down) return { status: "rejected", kind, code: "421", response: "4.3.2 Service not available" };
+          this.sent.push(message);
+          return { status: "accepted", response: "250 OK" };
+        },
+      };
+      const clock = new FakeClock(START);
+      const { cadenza } = engine({ clock, transport });
+      await seeded(cadenza, 10, { ...twoSteps, dailyLimit: 5 });
+      expect(await cadenza.dispatch.tick(), kind).toMatchObject({ sent: 0, retried: 5 });
+      // The server is back after the retry delay, the same day.
+      down = false;
+      clock.advance(11 * 60_000);
+      await cadenza.dispatch.tick();
+      await cadenza.dispatch.tick();
+      expect(transport.sent, kind).toHaveLength(sentAfter);
+    }
+  });
+
   it("pauses a lead missing a variable instead of sending a gap, and says why", async () => {
     const { cadenza, transport } = engine();
     const campaign = await cadenza.campaigns.create(twoSteps);

@@ -25,6 +25,8 @@ export interface OutcomeInput {
   at: Date;
   /** Generated content the email carried; kept in a retry's event so the retry sends the same text. */
   generatedContent?: VariantContent | null;
+  /** Quota slots the claim reserved for this attempt: given back if the message never left. */
+  quotas?: { key: string; day: string }[];
 }
 
 function advance(state: LeadState): LeadAdvance {
@@ -217,6 +219,9 @@ export function sendOutcome(
         );
         const flag =
           rejected.kind === "sender" && input.mailboxId ? { mailboxId: input.mailboxId, reason } : undefined;
+        // A sender refusal was the provider's answer and spends its slot; a transport failure never
+        // reached the provider, so an outage does not use up the day's quota.
+        const returnQuotas = rejected.kind === "transport" && input.quotas?.length ? input.quotas : undefined;
         return {
           ...base,
           kind: "retry",
@@ -224,6 +229,7 @@ export function sendOutcome(
           lead: advance(next),
           counters: [],
           flagMailbox: flag,
+          ...(returnQuotas ? { returnQuotas } : {}),
           event: {
             id: ctx.ids.id(),
             kind: flag ? "mailbox_flagged" : "send_failed",

@@ -695,6 +695,47 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
         expect(await claim(campaign.id, { now: at(16) })).toHaveLength(1);
       });
 
+      it("gives back the quota of attempts that never reached the provider, fenced or not, and only theirs", async () => {
+        const { campaign } = await seed(3);
+        await enrollAll(campaign.id);
+        const key = `campaign:${campaign.id}`;
+        const quotas = [{ key, day: "2026-01-05", limit: 3 }];
+        const claimed = await claim(campaign.id, { quotas });
+        expect(claimed).toHaveLength(3);
+        const emails = claimed.map((c) => emailFor(campaign.id, c));
+        await store.beginSends(emails, at(1));
+        const failed = (i: number, leaseToken?: string, returnQuotas = claimed[i]!.quotas) => ({
+          kind: "retry" as const,
+          ...outcomeRefs(emails[i]!, claimed[i]!, leaseToken),
+          at: at(1),
+          response: "ECONNREFUSED connect ECONNREFUSED 127.0.0.1:25",
+          lead: {
+            ...advanceFixture(0, 3, at(1), at(11)),
+            emailsSent: 0,
+            lastEmailAt: null,
+            assignedVariant: null,
+            lastError: "ECONNREFUSED",
+          },
+          counters: [],
+          ...(returnQuotas.length > 0 ? { returnQuotas } : {}),
+          event: eventFixture(ids, "send_failed", at(1)),
+        });
+        // The first never left; the second never left either, but its lease had moved on (fenced);
+        // the third was refused by the provider (a sender refusal): its slot stays spent.
+        const result = await store.completeSends([
+          failed(0),
+          failed(1, "another-lease"),
+          failed(2, undefined, []),
+        ]);
+        expect(result.applied.sort()).toEqual([claimed[0]!.lead.id, claimed[2]!.lead.id].sort());
+        expect(result.fenced).toEqual([claimed[1]!.lead.id]);
+        expect(await store.getQuotaUsage(key, "2026-01-05")).toBe(1);
+        expect(await store.getEmail(emails[0]!.id)).toBeNull();
+        // Never below zero: a slot returned twice leaves the quota at nothing used, not at -1.
+        await store.completeSends([failed(0, "gone"), failed(0, "gone")]);
+        expect(await store.getQuotaUsage(key, "2026-01-05")).toBe(0);
+      });
+
       it("bounces: the row is kept as bounced, the lead stops and the address is suppressed", async () => {
         const { campaign, claimed } = await claimOne();
         const email = emailFor(campaign.id, claimed);

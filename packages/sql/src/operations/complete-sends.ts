@@ -10,6 +10,7 @@ import { CounterBatch } from "../counters/counter-batch.js";
 import { inTransaction, type SqlContext } from "../sql-context.js";
 import { eventInserts } from "./append-events.js";
 import { lockLeads } from "./lock-leads.js";
+import { giveBackQuotas } from "./release-leads.js";
 import { insertSuppressions } from "./suppress.js";
 
 /**
@@ -19,7 +20,8 @@ import { insertSuppressions } from "./suppress.js";
  * and releases the lease. The email record becomes `sent` or `bounced`, is deleted (`retry`), or
  * stays `unknown`; a deleted record takes its `sent` counters back with it. The lead takes the engine's advance, except that a lead whose status changed
  * mid-send (a reply, a pause) keeps its status, next send time and last error. Counters, lead counts,
- * suppressions, mailbox flags and events are written in the same transaction. On Postgres the usual
+ * suppressions, mailbox flags and events are written in the same transaction, and the quota slots an
+ * outcome returns (an attempt that never reached the provider) are given back, fenced or not. On Postgres the usual
  * batch (see `completeInOneStatement`) is one statement instead, with the same writes.
  */
 export function completeSends(
@@ -56,6 +58,8 @@ function completeSendsInTransaction(
       lead.leaseToken = null; // the lease ends with its first outcome
       applied.push(outcome);
     }
+    const returned = outcomes.flatMap((o) => (o.returnQuotas?.length ? [o.returnQuotas] : []));
+    if (returned.length > 0) await giveBackQuotas(trx, returned);
     if (applied.length === 0) return { applied: [], fenced };
 
     const counters = new CounterBatch();
@@ -249,7 +253,7 @@ function outcomeWrites(
 function fitsOneStatement({ dialect }: SqlContext, outcomes: readonly SendOutcomeWrite[]): boolean {
   const leads = new Set<string>();
   for (const o of outcomes) {
-    if (o.kind === "retry" || o.suppress || !o.event.campaignId) return false;
+    if (o.kind === "retry" || o.suppress || o.returnQuotas?.length || !o.event.campaignId) return false;
     if (!dialect.isId(o.leadId) || !dialect.isId(o.emailId) || leads.has(o.leadId)) return false;
     leads.add(o.leadId);
   }

@@ -25,7 +25,10 @@ export function releaseLeads(ctx: SqlContext, releases: readonly LeadRelease[], 
       lead.leaseToken = null;
       applied.push(release);
     }
-    await giveBackQuotas(trx, releases);
+    await giveBackQuotas(
+      trx,
+      releases.map((r) => r.quotas),
+    );
     if (applied.length === 0) return;
 
     const rows = dialect.jsonRows(
@@ -79,11 +82,17 @@ export function releaseLeads(ctx: SqlContext, releases: readonly LeadRelease[], 
   });
 }
 
-/** Takes one send per release off each quota it reserved, in key order (the claim's lock order). */
-async function giveBackQuotas({ db }: SqlContext, releases: readonly LeadRelease[]): Promise<void> {
+/**
+ * Takes one send per list off each quota it names (a list per release or per attempt that never
+ * reached the provider), never below zero, in key order (the claim's lock order).
+ */
+export async function giveBackQuotas(
+  { db }: SqlContext,
+  lists: readonly (readonly { key: string; day: string }[])[],
+): Promise<void> {
   const giveBack = new Map<string, { key: string; day: string; n: number }>();
-  for (const r of releases) {
-    for (const q of r.quotas) {
+  for (const quotas of lists) {
+    for (const q of quotas) {
       const id = `${q.key}\u0000${q.day}`;
       const entry = giveBack.get(id) ?? { key: q.key, day: q.day, n: 0 };
       entry.n += 1;

@@ -98,6 +98,7 @@ export function beginSends(tables: MemoryTables, emails: NewEmail[], now: Date):
 export function completeSends(tables: MemoryTables, outcomes: SendOutcomeWrite[]): CompleteSendsResult {
   const result: CompleteSendsResult = { applied: [], fenced: [] };
   for (const o of outcomes) {
+    giveBackQuotas(tables, o.returnQuotas ?? []);
     const lead = tables.leads.get(o.leadId);
     if (!lead || lead.leaseToken !== o.leaseToken) {
       result.fenced.push(o.leadId);
@@ -157,10 +158,7 @@ export function completeSends(tables: MemoryTables, outcomes: SendOutcomeWrite[]
 
 export function releaseLeads(tables: MemoryTables, releases: LeadRelease[], now: Date): void {
   for (const r of releases) {
-    for (const q of r.quotas) {
-      const key = `${q.key}|${q.day}`;
-      tables.quotas.set(key, Math.max(0, (tables.quotas.get(key) ?? 0) - 1));
-    }
+    giveBackQuotas(tables, r.quotas);
     const lead = tables.leads.get(r.leadId);
     if (!lead || lead.leaseToken !== r.leaseToken) continue;
     lead.leaseToken = null;
@@ -280,4 +278,12 @@ export function recoverAbandonedSends(tables: MemoryTables, now: Date, limit: nu
     recovered.push(email);
   }
   return recovered.map((e) => clone(e));
+}
+
+/** Takes one send off each quota, never below zero. */
+function giveBackQuotas(tables: MemoryTables, quotas: readonly { key: string; day: string }[]): void {
+  for (const q of quotas) {
+    const key = `${q.key}|${q.day}`;
+    tables.quotas.set(key, Math.max(0, (tables.quotas.get(key) ?? 0) - 1));
+  }
 }
