@@ -350,8 +350,9 @@ export interface SendOutcomeWrite {
   flagMailbox?: { mailboxId: string; reason: string };
   /**
    * Quota slots to give back, one send each (never below zero): those reserved for an attempt that
-   * never reached the provider (a transport failure). Given back whether or not the outcome is fenced,
-   * as `releaseLeads` does: nothing was sent under them.
+   * never reached the provider (a transport failure). Given back only with an applied outcome: a fenced
+   * one's lead was recovered by another worker, which recorded the attempt as `unknown`, and an
+   * `unknown` send keeps its slot, so no day records more sends than its limit.
    */
   returnQuotas?: { key: string; day: string }[];
   /** Event to append to the log. */

@@ -695,7 +695,7 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
         expect(await claim(campaign.id, { now: at(16) })).toHaveLength(1);
       });
 
-      it("gives back the quota of attempts that never reached the provider, fenced or not, and only theirs", async () => {
+      it("gives back the quota of applied attempts that never reached the provider, and only theirs", async () => {
         const { campaign } = await seed(3);
         await enrollAll(campaign.id);
         const key = `campaign:${campaign.id}`;
@@ -720,8 +720,9 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
           ...(returnQuotas.length > 0 ? { returnQuotas } : {}),
           event: eventFixture(ids, "send_failed", at(1)),
         });
-        // The first never left; the second never left either, but its lease had moved on (fenced);
-        // the third was refused by the provider (a sender refusal): its slot stays spent.
+        // The first never left; the second never left either, but its lease had moved on (fenced: the
+        // worker that took it over decides, and keeps the slot); the third was refused by the provider
+        // (a sender refusal): its slot stays spent.
         const result = await store.completeSends([
           failed(0),
           failed(1, "another-lease"),
@@ -729,10 +730,11 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
         ]);
         expect(result.applied.sort()).toEqual([claimed[0]!.lead.id, claimed[2]!.lead.id].sort());
         expect(result.fenced).toEqual([claimed[1]!.lead.id]);
-        expect(await store.getQuotaUsage(key, "2026-01-05")).toBe(1);
+        expect(await store.getQuotaUsage(key, "2026-01-05")).toBe(2);
         expect(await store.getEmail(emails[0]!.id)).toBeNull();
-        // Never below zero: a slot returned twice leaves the quota at nothing used, not at -1.
-        await store.completeSends([failed(0, "gone"), failed(0, "gone")]);
+        // Never below zero: three slots given back from two used leave nothing used, not -1.
+        const slot = claimed[1]!.quotas[0]!;
+        await store.completeSends([failed(1, undefined, [slot, slot, slot])]);
         expect(await store.getQuotaUsage(key, "2026-01-05")).toBe(0);
       });
 

@@ -21,7 +21,7 @@ import { insertSuppressions } from "./suppress.js";
  * stays `unknown`; a deleted record takes its `sent` counters back with it. The lead takes the engine's advance, except that a lead whose status changed
  * mid-send (a reply, a pause) keeps its status, next send time and last error. Counters, lead counts,
  * suppressions, mailbox flags and events are written in the same transaction, and the quota slots an
- * outcome returns (an attempt that never reached the provider) are given back, fenced or not. On Postgres the usual
+ * outcome returns (an attempt that never reached the provider) are given back, for applied outcomes only. On Postgres the usual
  * batch (see `completeInOneStatement`) is one statement instead, with the same writes.
  */
 export function completeSends(
@@ -58,9 +58,9 @@ function completeSendsInTransaction(
       lead.leaseToken = null; // the lease ends with its first outcome
       applied.push(outcome);
     }
-    const returned = outcomes.flatMap((o) => (o.returnQuotas?.length ? [o.returnQuotas] : []));
-    if (returned.length > 0) await giveBackQuotas(trx, returned);
     if (applied.length === 0) return { applied: [], fenced };
+    const returned = applied.flatMap((o) => (o.returnQuotas?.length ? [o.returnQuotas] : []));
+    if (returned.length > 0) await giveBackQuotas(trx, returned);
 
     const counters = new CounterBatch();
     const retried = applied.filter((o) => o.kind === "retry" && dialect.isId(o.emailId));

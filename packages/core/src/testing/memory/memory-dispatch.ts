@@ -98,12 +98,12 @@ export function beginSends(tables: MemoryTables, emails: NewEmail[], now: Date):
 export function completeSends(tables: MemoryTables, outcomes: SendOutcomeWrite[]): CompleteSendsResult {
   const result: CompleteSendsResult = { applied: [], fenced: [] };
   for (const o of outcomes) {
-    giveBackQuotas(tables, o.returnQuotas ?? []);
     const lead = tables.leads.get(o.leadId);
     if (!lead || lead.leaseToken !== o.leaseToken) {
       result.fenced.push(o.leadId);
       continue;
     }
+    giveBackQuotas(tables, o.returnQuotas ?? []);
     const email = tables.emails.get(o.emailId);
     if (email) {
       if (o.kind === "sent") {
