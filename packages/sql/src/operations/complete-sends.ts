@@ -15,14 +15,15 @@ import { insertSuppressions } from "./suppress.js";
 
 /**
  * Records send outcomes in one transaction: the leads are locked and checked, then every write of
- * the batch goes in one statement on Postgres (a retried email's delete, rare, goes first). Each outcome applies only
- * while its lead still holds `leaseToken` (else the lead is `fenced` and nothing is written for it),
- * and releases the lease. The email record becomes `sent` or `bounced`, is deleted (`retry`), or
- * stays `unknown`; a deleted record takes its `sent` counters back with it. The lead takes the engine's advance, except that a lead whose status changed
- * mid-send (a reply, a pause) keeps its status, next send time and last error. Counters, lead counts,
- * suppressions, mailbox flags and events are written in the same transaction, and the quota slots an
- * outcome returns (an attempt that never reached the provider) are given back, for applied outcomes only. On Postgres the usual
- * batch (see `completeInOneStatement`) is one statement instead, with the same writes.
+ * the batch goes in one statement on Postgres (a retried email's delete, rare, goes first). Each
+ * outcome applies only while its lead still holds `leaseToken` (else the lead is `fenced` and nothing
+ * is written for it), and releases the lease. The email record becomes `sent` or `bounced`, is deleted
+ * (`retry`), or stays `unknown`; a deleted record takes its `sent` counters back with it. The lead
+ * takes the engine's advance, except that a lead whose status changed mid-send (a reply, a pause)
+ * keeps its status, next send time and last error. Counters, lead counts, suppressions, mailbox
+ * flags and events are written in the same transaction, and the quota slots an applied outcome
+ * returns (an attempt that never reached the provider) are given back. On Postgres the usual batch
+ * (see `completeInOneStatement`) is one statement instead, with the same writes.
  */
 export function completeSends(
   ctx: SqlContext,
