@@ -82,6 +82,8 @@ describe("planDecoration", () => {
       ["<p ", null, "></p>"],
       ["</p ", null, ">"],
       ["x", "\uE000", null], // the marker itself in a literal piece
+      ["<a href=https://e.com/z !", null, ' href="<a href=https://e.com/z>'], // `=` would close an open tag
+      ['<a title="x" ', null], // a tag the document's end leaves open
     ];
     unsafe.push(["<a ", null, ' href="https://e.com">x</a>'], ["<a href=", null, " title=x>"]);
     for (const pieces of unsafe) expect(planDecoration(pieces), JSON.stringify(pieces)).toBeNull();

@@ -40,8 +40,9 @@ const CLOSERS = new Set(["-", "!", ">", "]"]);
  * `escapeHtml` (so it holds no `<`, `>`, `"` or `'`). The plan exists only when no such value can
  * change where tags, attributes, comments or raw text begin and end: each value sits in text (not
  * right after the start of a tag or declaration, not right before a character that could close a
- * comment) or inside a quoted attribute value. Otherwise it is null, and the document must be
- * decorated with `decorateHtml` once it is printed.
+ * comment, not inside a tag the end of the document leaves open) or inside a quoted attribute
+ * value. Otherwise it is null, and the document must be decorated with `decorateHtml` once it is
+ * printed.
  */
 export function planDecoration(pieces: readonly (string | null)[]): DecorationPlan | null {
   let probe = "";
@@ -61,7 +62,13 @@ export function planDecoration(pieces: readonly (string | null)[]): DecorationPl
   const tagSpans: { start: number; end: number }[] = [];
   const hrefs: { start: number; end: number; value: string }[] = [];
   let bodyEnd: number | null = null;
-  for (const tag of scanTags(probe)) {
+  // Where a tag the end of the probe cuts off begins: a value after it could complete that tag
+  // (`<a href=x !` + `=` + ` href="…` turns an open quote into an unquoted value).
+  let cutOff = probe.length;
+  const onCutOff = (start: number) => {
+    cutOff = start;
+  };
+  for (const tag of scanTags(probe, { onCutOff })) {
     tagSpans.push({ start: tag.start, end: tag.end });
     if (tag.closing) {
       if (tag.name === "body") bodyEnd = tag.start;
@@ -82,6 +89,7 @@ export function planDecoration(pieces: readonly (string | null)[]): DecorationPl
   }
 
   for (const at of markers) {
+    if (at >= cutOff) return null;
     if (quoted.some((q) => q.start <= at && at < q.end)) continue;
     if (tagSpans.some((t) => t.start <= at && at < t.end)) return null;
     // A longer run of name characters after `<` is a tag the scan found (so the value sits in its

@@ -33,6 +33,12 @@ export interface ScanTagsOptions {
    * which saves building them. All by default.
    */
   attributesOf?: (name: string) => boolean;
+  /**
+   * Called with the offset of the `<` of a tag the end of the input cuts off (an attribute quote
+   * or the tag itself left open), where the scan stops: text after it is not markup here, but
+   * more input could make it a tag.
+   */
+  onCutOff?: (start: number) => void;
 }
 
 const TAB = 9;
@@ -87,7 +93,10 @@ export function* scanTags(html: string, options: ScanTagsOptions = {}): Generato
       continue;
     }
     const tag = readTag(html, lt, nameStart, closing, options.attributesOf);
-    if (!tag) return;
+    if (!tag) {
+      options.onCutOff?.(lt);
+      return;
+    }
     yield tag;
     at = tag.end;
     if (!closing && RAW_TEXT.has(tag.name)) at = skipRawText(html, tag.name, at);
