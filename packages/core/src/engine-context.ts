@@ -10,8 +10,17 @@ export interface DispatchSettings {
   batchSize: number;
   /** Batches one campaign may take in one tick (bounds a tick's length). */
   maxBatchesPerTick: number;
-  /** How long a claim holds a lead; a worker that dies releases its leads when this passes. */
+  /**
+   * How long a claim holds a lead without word from its worker: a worker that dies releases its
+   * leads when this passes. A live worker renews its batch's leases every third of it.
+   */
   leaseMs: number;
+  /**
+   * How long, from its claim, renewals may keep a batch's leads (never less than `leaseMs`): a send
+   * that has not returned by then (a transport without a timeout) loses its lead to recovery, which
+   * records the step as `unknown`.
+   */
+  maxBatchMs: number;
   /** Transport calls in flight at once within a batch. */
   concurrency: number;
   /**
@@ -37,6 +46,7 @@ export const DEFAULT_DISPATCH: DispatchSettings = {
   batchSize: 100,
   maxBatchesPerTick: 50,
   leaseMs: 5 * 60_000,
+  maxBatchMs: 30 * 60_000,
   concurrency: 8,
   batchesInFlight: 2,
   maxSoftAttempts: 5,

@@ -365,6 +365,15 @@ export interface CompleteSendsResult {
   fenced: string[];
 }
 
+/** Leases a worker still holds and extends while its batch is under way. */
+export interface LeaseRenewal {
+  /** The claim's lease token. */
+  leaseToken: string;
+  leadIds: string[];
+  /** The leases' new end. */
+  leaseExpiresAt: Date;
+}
+
 /** A claimed lead given back without sending, optionally rescheduled. */
 export interface LeadRelease {
   leadId: string;
@@ -560,6 +569,14 @@ export interface Store {
   completeSends(outcomes: SendOutcomeWrite[]): Promise<CompleteSendsResult>;
   /** Gives claimed leads back without sending. */
   releaseLeads(releases: LeadRelease[], now: Date): Promise<void>;
+  /**
+   * Extends to `leaseExpiresAt` the lease of each lead still held under `leaseToken`, expired or not
+   * (no one else has written under a token no claim replaced), whatever the lead's status; returns the
+   * ids extended. A lead claimed again, released or completed since is left alone and not returned.
+   * Optional: a store without it holds a batch's leads for `leaseMs` from the claim, however long the
+   * batch's sends take.
+   */
+  renewLeases?(renewal: LeaseRenewal): Promise<string[]>;
   /**
    * Sends left `sending` by a worker that died after its lead stopped being active (a reply or pause
    * arrived mid-send), whose lease has run out: marks them `unknown`, records the step on the lead and

@@ -4,6 +4,7 @@ import {
   coerceError,
   type EnrollRequest,
   type EnrollResult,
+  type LeaseRenewal,
   type Store,
 } from "@cadenza/core";
 import type { Kysely } from "kysely";
@@ -36,6 +37,7 @@ import { previewAudience } from "./operations/preview-audience.js";
 import { recordEngagements } from "./operations/record-engagements.js";
 import { recoverAbandonedSends } from "./operations/recover-abandoned-sends.js";
 import { releaseLeads } from "./operations/release-leads.js";
+import { renewLeases } from "./operations/renew-leases.js";
 import { saveInboundEmail } from "./operations/save-inbound-email.js";
 import { saveMailbox } from "./operations/save-mailbox.js";
 import { deleteAudience, getAudience, listAudiences, saveAudience } from "./operations/saved-audiences.js";
@@ -71,6 +73,7 @@ export interface SqlStore extends Store {
   /** Runs the audit's consistency checks and the store's own; returns the failing ones. */
   audit(options?: { now?: Date }): Promise<AuditFinding[]>;
   enrollProspects(request: SqlEnrollRequest): Promise<EnrollResult>;
+  renewLeases(renewal: LeaseRenewal): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -176,6 +179,7 @@ export function createSqlStore(config: SqlStoreConfig): SqlStore {
     beginSends: (emails, now) => run((c) => beginSends(c, emails, now)),
     completeSends: (outcomes) => run((c) => completeSends(c, outcomes)),
     releaseLeads: (releases, now) => run((c) => releaseLeads(c, releases, now)),
+    renewLeases: (renewal) => run((c) => renewLeases(c, renewal)),
     recoverAbandonedSends: (now, limit) => run((c) => recoverAbandonedSends(c, now, limit)),
     getQuotaUsage: (key, day) => run((c) => getQuotaUsage(c, key, day)),
 

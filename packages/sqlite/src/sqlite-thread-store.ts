@@ -46,6 +46,7 @@ const METHODS = [
   "beginSends",
   "completeSends",
   "releaseLeads",
+  "renewLeases",
   "recoverAbandonedSends",
   "getQuotaUsage",
   "getEmail",

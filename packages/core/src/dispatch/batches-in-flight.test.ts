@@ -153,7 +153,7 @@ describe("batches in flight", () => {
     });
   }
 
-  it("fences a batch whose lease ran out while another batch was in flight: reported unknown, never re-sent", async () => {
+  it("fences a batch whose sends outlasted its lease and maxBatchMs while another batch was in flight: reported unknown, never re-sent", async () => {
     const store = memoryStore();
     const clock = new FakeClock(START);
     const stuck = gatedTransport();
@@ -161,7 +161,7 @@ describe("batches in flight", () => {
       store,
       clock,
       transport: stuck,
-      dispatch: { leaseMs: 60_000, batchesInFlight: 2 },
+      dispatch: { leaseMs: 60_000, maxBatchMs: 60_000, batchesInFlight: 2 },
     });
     const campaign = await seeded(first.cadenza, 10);
     const stalled = first.cadenza.dispatch.tick();

@@ -12,6 +12,7 @@ import type {
 } from "../ports.js";
 import { campaignDay, isInSendWindow, nextWindowOpening, utcDay, windowFor } from "../schedule/index.js";
 import { assignVariant } from "../variant/index.js";
+import { BatchLease } from "./batch-lease.js";
 import { type ComposedEmail, composeEmail, isComposeFailure } from "./compose-email.js";
 import type { EmailRecord } from "./email-record.js";
 import type { Mailbox } from "./mailbox-schema.js";
@@ -99,13 +100,34 @@ async function suppressedAddresses(
 /**
  * Sends one batch of claimed leads: compose each email, record them all as `sending`, send them
  * (concurrently, bounded), then record every outcome in one write. A constant number of store round
- * trips per batch.
+ * trips per batch, and one more each third of `leaseMs` the batch lasts, renewing its leases.
  */
 async function sendBatch(
   ctx: EngineContext,
   campaign: Campaign,
   mailbox: Mailbox | null,
   claimed: ClaimedLead[],
+  claimedAt: Date,
+): Promise<DispatchReport> {
+  const lease = new BatchLease(
+    ctx,
+    claimed[0]!.leaseToken,
+    claimed.map((c) => c.lead.id),
+    claimedAt,
+  );
+  try {
+    return await sendLeased(ctx, campaign, mailbox, claimed, lease);
+  } finally {
+    await lease.end();
+  }
+}
+
+async function sendLeased(
+  ctx: EngineContext,
+  campaign: Campaign,
+  mailbox: Mailbox | null,
+  claimed: ClaimedLead[],
+  lease: BatchLease,
 ): Promise<DispatchReport> {
   const report = emptyReport();
   report.claimed = claimed.length;
@@ -215,26 +237,37 @@ async function sendBatch(
         ),
       );
     }
-    const results = await runLimited(toSend, ctx.dispatch.concurrency, async (x): Promise<SendResult> => {
-      const { message } = x.email;
-      // Nothing after the transport reads the body: let it go before the outcomes are written, so a
-      // batch's HTML does not outlive its sends (it is most of a batch's memory).
-      x.email = withoutBody(x.email);
-      try {
-        return await ctx.transport.send(message);
-      } catch (error) {
-        // A transport that throws has not told us the message was refused; treat it as unreachable.
-        return {
-          status: "rejected",
-          kind: "transport",
-          code: "EXCEPTION",
-          response: coerceError(error).message,
-        };
-      }
-    });
+    const results = await runLimited(
+      toSend,
+      ctx.dispatch.concurrency,
+      async (x): Promise<SendResult | null> => {
+        const { message } = x.email;
+        // Nothing after the transport reads the body: let it go before the outcomes are written, so a
+        // batch's HTML does not outlive its sends (it is most of a batch's memory).
+        x.email = withoutBody(x.email);
+        // Another worker took the lead while this batch waited: there this attempt's `sending` record
+        // becomes `unknown`, so sending it now would deliver an email no record shows.
+        if (lease.lost.has(x.claim.lead.id)) return null;
+        try {
+          return await ctx.transport.send(message);
+        } catch (error) {
+          // A transport that throws has not told us the message was refused; treat it as unreachable.
+          return {
+            status: "rejected",
+            kind: "transport",
+            code: "EXCEPTION",
+            response: coerceError(error).message,
+          };
+        }
+      },
+    );
     const sentAt = ctx.clock.now();
     toSend.forEach((x, i) => {
-      const result = results[i]!;
+      const result = results[i];
+      if (!result) {
+        report.released += 1;
+        return;
+      }
       const outcome = sendOutcome(
         ctx,
         {
@@ -350,7 +383,7 @@ export async function dispatchCampaign(
           pacing: paced ? { mailboxId: mailbox.id, nextFreeAt: new Date(at.getTime() + gapMs) } : undefined,
         });
         if (claimed.length === 0) break;
-        inFlight.start(sendBatch(ctx, campaign, mailbox, claimed));
+        inFlight.start(sendBatch(ctx, campaign, mailbox, claimed, at));
         if (paced) break;
         if (claimed.length < ctx.dispatch.batchSize) break;
         if (batch === ctx.dispatch.maxBatchesPerTick - 1) report.more = true;

@@ -59,11 +59,16 @@ function hangingTransport(): Transport & { release(result: SendResult): void; ca
 }
 
 describe("the dispatcher", () => {
-  it("never re-sends an email whose worker stalled past its lease: it is reported as unknown", async () => {
+  it("never re-sends an email whose send outlasted its lease and maxBatchMs: it is reported as unknown", async () => {
     const store = memoryStore();
     const clock = new FakeClock(START);
     const stuck = hangingTransport();
-    const first = engine({ store, clock, transport: stuck, dispatch: { leaseMs: 60_000 } });
+    const first = engine({
+      store,
+      clock,
+      transport: stuck,
+      dispatch: { leaseMs: 60_000, maxBatchMs: 60_000 },
+    });
     const campaign = await seeded(first.cadenza, 1);
     const events: CadenzaEvent[] = [];
     const stalled = first.cadenza.dispatch.tick();
@@ -316,4 +321,5 @@ describe("the dispatcher", () => {
     await worker.stop();
     expect(ticks.slice(0, 2)).toEqual([2, 2]);
   });
+
 });

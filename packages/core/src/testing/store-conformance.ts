@@ -410,6 +410,49 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
         expect(second?.leaseToken).not.toBe(first?.leaseToken);
       });
 
+      it("renews the leases still held under a token, expired or not, and only those", async () => {
+        expect(store.renewLeases, "a conforming store renews leases").toBeTypeOf("function");
+        const renew = store.renewLeases!.bind(store);
+        const { campaign } = await seed(4);
+        await enrollAll(campaign.id);
+        const first = await claim(campaign.id, { now: at(1), leaseExpiresAt: at(6) });
+        expect(first).toHaveLength(4);
+        const [released, kept] = first.map((c) => c.lead.id) as [string, string];
+        const token = first[0]!.leaseToken;
+
+        // Renewed while live: no one else may claim it until the new end.
+        expect(await renew({ leaseToken: token, leadIds: [kept], leaseExpiresAt: at(20) })).toEqual([kept]);
+        await store.releaseLeads(
+          [{ leadId: released, leaseToken: token, nextEmailAt: at(100), quotas: [] }],
+          at(2),
+        );
+        // At 7 the other two leases ran out: a new claim takes one of them; the renewed one stays.
+        const second = await claim(campaign.id, { now: at(7), leaseExpiresAt: at(60), limit: 1 });
+        expect(second).toHaveLength(1);
+        const takenOver = second[0]!.lead.id;
+        const expired = first
+          .map((c) => c.lead.id)
+          .find((id) => id !== released && id !== kept && id !== takenOver)!;
+        expect([released, kept]).not.toContain(takenOver);
+        // Ran out, but no claim replaced its token: renewed. Released and taken over: not.
+        const renewed = await renew({
+          leaseToken: token,
+          leadIds: [released, takenOver, kept, expired],
+          leaseExpiresAt: at(40),
+        });
+        expect(renewed.sort()).toEqual([kept, expired].sort());
+        expect(await renew({ leaseToken: "not-a-token", leadIds: [kept], leaseExpiresAt: at(50) })).toEqual(
+          [],
+        );
+        expect(await renew({ leaseToken: token, leadIds: [], leaseExpiresAt: at(50) })).toEqual([]);
+        expect(await claim(campaign.id, { now: at(39), leaseExpiresAt: at(50) })).toHaveLength(0);
+        const third = await claim(campaign.id, { now: at(41), leaseExpiresAt: at(50) });
+        expect(third.map((c) => c.lead.id).sort()).toEqual([kept, expired].sort());
+        // The taken-over lead's new lease was left alone: it still fences the old token's writes.
+        const email = emailFor(campaign.id, first.find((c) => c.lead.id === takenOver)!);
+        expect((await store.beginSends([email], at(42))).fenced).toEqual([takenOver]);
+      });
+
       it("reserves daily quota atomically across engines sharing the store", async () => {
         const { campaign } = await seed(30);
         await enrollAll(campaign.id);

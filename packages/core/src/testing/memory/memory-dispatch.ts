@@ -9,6 +9,7 @@ import type {
   EngagementWrite,
   LeadChange,
   LeadRelease,
+  LeaseRenewal,
   NewEmail,
   SendOutcomeWrite,
 } from "../../ports.js";
@@ -176,6 +177,17 @@ export function releaseLeads(tables: MemoryTables, releases: LeadRelease[], now:
     }
     lead.updatedAt = now;
   }
+}
+
+export function renewLeases(tables: MemoryTables, renewal: LeaseRenewal): string[] {
+  const renewed: string[] = [];
+  for (const id of renewal.leadIds) {
+    const lead = tables.leads.get(id);
+    if (!lead || lead.leaseToken === null || lead.leaseToken !== renewal.leaseToken) continue;
+    lead.leaseExpiresAt = new Date(renewal.leaseExpiresAt);
+    renewed.push(id);
+  }
+  return renewed;
 }
 
 export function applyLeadChanges(

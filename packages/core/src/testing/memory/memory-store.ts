@@ -16,6 +16,7 @@ import {
   recordEngagements,
   recoverAbandonedSends,
   releaseLeads,
+  renewLeases,
 } from "./memory-dispatch.js";
 import { clone, type EmailRow, type LeadRow, MemoryTables } from "./memory-tables.js";
 import { compareProspects, matchesFilter } from "./prospect-filter-match.js";
@@ -237,6 +238,9 @@ export function memoryStore(): Store & { readonly tables: MemoryTables } {
     },
     async releaseLeads(releases, now) {
       releaseLeads(t, releases, now);
+    },
+    async renewLeases(renewal) {
+      return renewLeases(t, renewal);
     },
     async recoverAbandonedSends(now, limit) {
       return recoverAbandonedSends(t, now, limit).map(plainEmail);
