@@ -284,6 +284,7 @@ async function sendLeased(
           at: sentAt,
           generatedContent: x.email.generatedContent,
           quotas: x.claim.quotas,
+          messageId: x.email.message.messageId,
         },
         result,
       );

@@ -27,6 +27,8 @@ export interface OutcomeInput {
   generatedContent?: VariantContent | null;
   /** Quota slots the claim reserved for this attempt: given back if the message never left. */
   quotas?: { key: string; day: string }[];
+  /** The Message-ID the email was handed over with. */
+  messageId?: string;
 }
 
 function advance(state: LeadState): LeadAdvance {
@@ -133,6 +135,11 @@ export function sendOutcome(
             stepNumber: input.stepNumber,
             variant: input.emailVariant,
             completed: next.status === "completed",
+            // A provider that replaced the engine's Message-ID (Amazon SES does) names the email by
+            // its own id in its bounce and complaint notifications: the event keeps it for the host.
+            ...(accepted.providerMessageId && accepted.providerMessageId !== input.messageId
+              ? { providerMessageId: accepted.providerMessageId }
+              : {}),
           },
         },
       };
