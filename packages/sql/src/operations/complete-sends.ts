@@ -285,13 +285,17 @@ async function completeInOneStatement(
   );
   const parts = writes.map((w, i) => sql`, ${sql.id(`w${i}`)} as (${w})`);
   try {
+    // Each lead is looked up by its id alone and checked after: with the other conditions in the
+    // lookup, a planner without statistics for a new campaign (before ANALYZE) took the index by
+    // campaign and status and walked every active lead of the campaign for each lead of the batch.
     await sql`with held as (
-  select count(*) as n
+  select count(*) filter (
+           where l.campaign_id = h.campaign_id and l.lease_token = h.lease_token and l.status = 'active'
+         ) as n
     from (select * from ${held} as h order by h.id offset 0) as h
    cross join lateral (
-     select 1 from ${dialect.table("campaign_leads")} as l
-      where l.id = h.id and l.campaign_id = h.campaign_id and l.lease_token = h.lease_token
-        and l.status = 'active'
+     select l.campaign_id, l.lease_token, l.status from ${dialect.table("campaign_leads")} as l
+      where l.id = h.id
         for update
    ) as l
 )${sql.join(parts, sql``)}

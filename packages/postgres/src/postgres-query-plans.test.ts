@@ -1,0 +1,88 @@
+import { newEmail, outcome, seedCampaign, T0 } from "@cadenza/sql/testing";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { postgresStore } from "./postgres-store.js";
+import {
+  describeUnreachable,
+  dropSchema,
+  postgresReachable,
+  quoteIdent,
+  TEST_DATABASE_URL,
+  testSchemaName,
+} from "./postgres-test-database.js";
+
+interface PlanNode {
+  "Node Type": string;
+  "Relation Name"?: string;
+  "Index Name"?: string;
+  "Subplan Name"?: string;
+  Plans?: PlanNode[];
+}
+
+/** The scans of `relation` in a plan (or one of its subplans), as `Node Type` and index. */
+function scansOf(node: PlanNode, relation: string): string[] {
+  const own =
+    node["Relation Name"] === relation && /Scan/.test(node["Node Type"])
+      ? [`${node["Node Type"]}${node["Index Name"] ? ` using ${node["Index Name"]}` : ""}`]
+      : [];
+  return [...own, ...(node.Plans ?? []).flatMap((child) => scansOf(child, relation))];
+}
+
+/** The subplan of a CTE by its name. */
+function cte(plan: PlanNode, name: string): PlanNode {
+  const found = (plan.Plans ?? []).find((p) => p["Subplan Name"] === `CTE ${name}`);
+  if (!found) throw new Error(`no CTE ${name} in the plan`);
+  return found;
+}
+
+if (!(await postgresReachable())) describeUnreachable("postgres query plans");
+else
+  describe("postgres query plans before statistics exist", () => {
+    const schema = testSchemaName();
+    afterAll(() => dropSchema(schema));
+
+    it("looks each lead of an outcome batch up by its id, not by walking the campaign's active leads", async () => {
+      const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
+      const statements: { text: string; values: unknown[] }[] = [];
+      pool.on("connect", (client) => {
+        const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+        (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+          const [first, second] = args as [string | { text: string; values?: unknown[] }, unknown[]?];
+          if (typeof first === "string") statements.push({ text: first, values: second ?? [] });
+          else statements.push({ text: first.text, values: first.values ?? second ?? [] });
+          return query(...args);
+        };
+      });
+      const store = postgresStore(pool, { schema, migrate: true, prepareStatements: false });
+      // A campaign just enrolled, which no ANALYZE has seen yet (autovacuum kept away): the
+      // planner guesses, and guessed the index by campaign and status for a lookup that has the id.
+      await store.migrate();
+      const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await admin.connect();
+      for (const table of ["campaign_leads", "emails"]) {
+        await admin.query(`ALTER TABLE ${quoteIdent(schema)}.${table} SET (autovacuum_enabled = false)`);
+      }
+      const { campaign } = await seedCampaign(store, { leads: 2000 });
+      const claimed = await store.claimDueLeads({
+        campaignId: campaign.id,
+        now: T0,
+        limit: 100,
+        leaseToken: "t",
+        leaseExpiresAt: new Date(T0.getTime() + 300_000),
+        quotas: [],
+      });
+      const emails = claimed.map((c) => newEmail(c.lead, "t"));
+      await store.beginSends(emails, T0);
+      statements.length = 0;
+      expect((await store.completeSends(emails.map((e) => outcome("sent", e)))).applied).toHaveLength(100);
+
+      const oneStatement = statements.find((s) => /^\s*with held as/.test(s.text));
+      expect(oneStatement, statements.map((s) => s.text.slice(0, 40)).join("\n")).toBeDefined();
+      const { rows } = await admin.query(`EXPLAIN (FORMAT JSON) ${oneStatement!.text}`, oneStatement!.values);
+      const plan = (rows[0]["QUERY PLAN"] as { Plan: PlanNode }[])[0]!.Plan;
+      expect(scansOf(cte(plan, "held"), "campaign_leads")).toEqual(["Index Scan using campaign_leads_pkey"]);
+      await admin.end();
+      await store.close();
+      await pool.end();
+    });
+  });
