@@ -286,6 +286,7 @@ export interface NewEmail
     | "repliedAt"
     | "bouncedAt"
     | "response"
+    | "providerMessageId"
     | "direction"
     | "counterDay"
     | "createdAt"
@@ -342,6 +343,11 @@ export interface SendOutcomeWrite {
   at: Date;
   /** Transport response text, kept on the row. */
   response: string | null;
+  /**
+   * `sent` only: the Message-ID the provider replaced the engine's with, kept on the email
+   * (`EmailRecord.providerMessageId`) so replies naming it are matched by `findEmailsByMessageId`.
+   */
+  providerMessageId?: string;
   lead: LeadAdvance;
   counters: CounterDelta[];
   /** Address to suppress (hard bounces). */
@@ -588,7 +594,10 @@ export interface Store {
 
   // Emails and tracking --------------------------------------------------------------------
   getEmail(id: string): Promise<EmailRecord | null>;
-  /** Finds outbound emails by Message-ID (inbound reply matching). */
+  /**
+   * Finds outbound emails whose `messageId` or `providerMessageId` is one of these (inbound reply
+   * matching).
+   */
   findEmailsByMessageId(messageIds: string[]): Promise<EmailRecord[]>;
   listEmails(query: {
     campaignId?: string;

@@ -295,6 +295,18 @@ END $$`,
       `CREATE INDEX emails_by_lead ON emails (lead_id)`,
     ],
   },
+  {
+    id: 6,
+    name: "0006_provider_message_ids",
+    // Providers that replace the engine's Message-ID (Amazon SES, Microsoft 365) deliver the message
+    // under their own, and replies name that one: it is kept on the email and looked up by. The index
+    // holds only the rows that have one, so for a server that keeps the engine's id it stays empty,
+    // and the outcome update, which sets the column only for a batch that has one, leaves it alone.
+    statements: [
+      `ALTER TABLE emails ADD COLUMN provider_message_id TEXT`,
+      `CREATE INDEX emails_by_provider_message_id ON emails (provider_message_id) WHERE provider_message_id IS NOT NULL`,
+    ],
+  },
 ];
 
 /** The table migrations are recorded in. */

@@ -172,6 +172,8 @@ export interface EmailsTable {
   bounced_at: SqlTime | null;
   created_at: SqlTime;
   updated_at: SqlTime;
+  /** Added by a later migration, hence last. */
+  provider_message_id: string | null;
 }
 
 /** Sending identities, with the pacing cursor the claim moves. */

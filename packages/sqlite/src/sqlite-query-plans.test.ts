@@ -145,4 +145,36 @@ describe("SQLite query plans", () => {
     database.close();
     await store.close?.();
   });
+  it("finds emails by either Message-ID with index lookups, and writes the provider's only for a batch that has one", async () => {
+    const { store, database, prepared } = recordingStore(join(dir, "message-ids.sqlite"));
+    const { campaign } = await seedCampaign(store, { leads: 4 });
+    const claimed = await claimAll(store, campaign.id, 4);
+    const emails = claimed.map((c) => newEmail(c.lead, "t"));
+    await store.beginSends(emails, T0);
+    const emailUpdates = () => prepared.filter((source) => /^\s*update\s+"emails"/i.test(source)).join("\n");
+
+    prepared.length = 0;
+    await store.completeSends(emails.slice(0, 2).map((e) => outcome("sent", e)));
+    expect(emailUpdates()).toMatch(/"status"/);
+    expect(emailUpdates()).not.toMatch(/provider_message_id/);
+    prepared.length = 0;
+    const renamed = "<0100018c-1-000000@email.amazonses.com>";
+    await store.completeSends([{ ...outcome("sent", emails[2]!), providerMessageId: renamed }]);
+    expect(emailUpdates()).toMatch(/provider_message_id/);
+
+    prepared.length = 0;
+    const found = await store.findEmailsByMessageId([renamed, emails[0]!.messageId]);
+    expect(found.map((e) => e.id).sort()).toEqual([emails[0]!.id, emails[2]!.id].sort());
+    const reads = prepared.filter((source) => /^\s*select/i.test(source) && /"emails"/.test(source));
+    expect(reads).toHaveLength(1);
+    const plan = planOf(database, reads[0]!);
+    expect(
+      plan.filter((step) => /^SCAN (e|emails)\b/.test(step)),
+      plan.join("\n"),
+    ).toEqual([]);
+    expect(plan.join("\n")).toContain("emails_by_message_id");
+    expect(plan.join("\n")).toContain("emails_by_provider_message_id");
+    await store.close?.();
+    database.close();
+  });
 });

@@ -102,7 +102,8 @@ export async function composeEmail(
   const asReply = step.stepNumber > 1 && content.subject.trim() === "" && previous.length > 0;
   const firstSubject = previous[0]?.subject ?? "";
   const subject = asReply ? threadSubject(firstSubject) : rendered.subject;
-  const references = asReply ? previous.map((e) => e.messageId) : [];
+  // The ids the recipient's copies carry: the provider's where it replaced the engine's.
+  const references = asReply ? previous.map((e) => e.providerMessageId ?? e.messageId) : [];
 
   const decorated = links
     ? links.decorate(

@@ -322,38 +322,41 @@ describe("the dispatcher", () => {
     expect(ticks.slice(0, 2)).toEqual([2, 2]);
   });
 
-  it("keeps on the sent event the provider's id of a message whose Message-ID the provider replaced", async () => {
+  it("keeps a provider's id for a message on its sent event, and on the email when it is the Message-ID it delivered", async () => {
+    // The provider renames the first (as Amazon SES does), keeps the engine's Message-ID on the
+    // second, and answers the third with an API message id that is no header of the message.
+    const answers = (message: OutboundMessage, n: number) =>
+      ["<0100018c-ses@email.amazonses.com>", message.messageId, "msg_123"][n];
     const transport: Transport & { sent: OutboundMessage[] } = {
       name: "provider",
       sent: [],
       async send(message) {
+        const providerMessageId = answers(message, this.sent.length);
         this.sent.push(message);
-        // The first is renamed by the provider; the second keeps the engine's Message-ID.
-        const providerMessageId =
-          this.sent.length === 1 ? "<0100018c-ses@email.amazonses.com>" : message.messageId;
         return { status: "accepted", response: "250 Ok", providerMessageId };
       },
     };
     const { cadenza, store } = engine({ transport });
-    const campaign = await seeded(cadenza, 2);
+    const campaign = await seeded(cadenza, 3);
     const heard: CadenzaEvent[] = [];
     cadenza.on("sent", (e) => {
       heard.push(e);
     });
-    expect(await cadenza.dispatch.tick()).toMatchObject({ sent: 2 });
+    expect(await cadenza.dispatch.tick()).toMatchObject({ sent: 3 });
     const byMessage = new Map(transport.sent.map((m, i) => [m.messageId, i]));
     const stored = await store.listEvents({ campaignId: campaign.id, kinds: ["sent"], limit: 10 });
     for (const events of [heard, stored]) {
-      expect(events).toHaveLength(2);
-      const ids = await Promise.all(
+      expect(events).toHaveLength(3);
+      const seen = await Promise.all(
         events.map(async (e) => {
           const email = await store.getEmail(e.emailId!);
-          return [byMessage.get(email!.messageId!), e.data.providerMessageId];
+          return [byMessage.get(email!.messageId), e.data.providerMessageId, email!.providerMessageId];
         }),
       );
-      expect(ids.sort()).toEqual([
-        [0, "<0100018c-ses@email.amazonses.com>"],
-        [1, undefined],
+      expect(seen.sort()).toEqual([
+        [0, "<0100018c-ses@email.amazonses.com>", "<0100018c-ses@email.amazonses.com>"],
+        [1, undefined, null],
+        [2, "msg_123", null],
       ]);
     }
   });

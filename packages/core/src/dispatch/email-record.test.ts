@@ -33,6 +33,7 @@ describe("sendingRecord", () => {
       ...fields,
       direction: "outbound",
       status: "sending",
+      providerMessageId: null,
       response: null,
       sentAt: null,
       openedAt: null,

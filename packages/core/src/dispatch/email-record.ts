@@ -22,6 +22,12 @@ export interface EmailRecord {
   status: EmailStatus;
   /** RFC 5322 Message-ID, with angle brackets. */
   messageId: string;
+  /**
+   * The Message-ID the provider gave the message in place of `messageId` (Amazon SES and Microsoft
+   * 365 replace it), with angle brackets: what the recipient's copy carries, so replies name it and
+   * follow-ups thread on it. Null when the provider kept the engine's.
+   */
+  providerMessageId: string | null;
   inReplyTo: string | null;
   references: string[];
   subject: string;
@@ -65,6 +71,7 @@ export function sendingRecord(email: NewEmail, now: Date): EmailRecord {
     direction: "outbound",
     status: "sending",
     messageId: email.messageId,
+    providerMessageId: null,
     inReplyTo: email.inReplyTo,
     references: email.references,
     subject: email.subject,

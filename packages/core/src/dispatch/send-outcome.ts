@@ -9,6 +9,9 @@ import type { Lead } from "../lead/lead.js";
 import type { LeadAdvance, SendOutcomeWrite, SendResult } from "../ports.js";
 import { nextSendTime, nextWindowOpening, windowFor } from "../schedule/index.js";
 
+/** An RFC 5322 msg-id as a header carries it: `<left@right>`, no spaces. */
+const MESSAGE_ID = /^<[^<>@\s]+@[^<>@\s]+>$/;
+
 export interface OutcomeInput {
   campaign: Campaign;
   lead: Lead;
@@ -120,10 +123,22 @@ export function sendOutcome(
     )
     .with({ status: "accepted" }, (accepted): SendOutcomeWrite => {
       const next = sentState();
+      // A provider's own id for the message: the event keeps it, so a host can map the provider's
+      // bounce and complaint notifications (which name it) to the email.
+      const providerMessageId =
+        accepted.providerMessageId && accepted.providerMessageId !== input.messageId
+          ? accepted.providerMessageId
+          : undefined;
+      // In Message-ID form it is the header the provider delivered the message with in place of the
+      // engine's (Amazon SES, Microsoft 365): replies name it and follow-ups thread on it, so the
+      // email keeps it. An API's message id in another form (`msg_123`) is no header of the message.
+      const delivered =
+        providerMessageId && MESSAGE_ID.test(providerMessageId) ? providerMessageId : undefined;
       return {
         ...base,
         kind: "sent",
         response: accepted.response,
+        ...(delivered ? { providerMessageId: delivered } : {}),
         lead: advance(next),
         counters: [],
         event: {
@@ -135,11 +150,7 @@ export function sendOutcome(
             stepNumber: input.stepNumber,
             variant: input.emailVariant,
             completed: next.status === "completed",
-            // A provider that replaced the engine's Message-ID (Amazon SES does) names the email by
-            // its own id in its bounce and complaint notifications: the event keeps it for the host.
-            ...(accepted.providerMessageId && accepted.providerMessageId !== input.messageId
-              ? { providerMessageId: accepted.providerMessageId }
-              : {}),
+            ...(providerMessageId ? { providerMessageId } : {}),
           },
         },
       };

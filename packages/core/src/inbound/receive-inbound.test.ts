@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { OutboundMessage, Transport } from "../ports.js";
 import { memoryStore, testCadenza } from "../testing/index.js";
 
 async function sentCampaign() {
@@ -107,5 +108,58 @@ describe("inbound mail", () => {
     });
     expect(outcome).toEqual({ kind: "reply", matched: false, emailId: null, leadId: null });
     expect((await cadenza.counters(campaign.id)).repliesReceived).toBe(0);
+  });
+
+  it("matches replies and bounce reports by the Message-ID a provider replaced the engine's with, and threads follow-ups on it", async () => {
+    // Like Amazon SES: every message is delivered under the provider's own Message-ID.
+    const sent: { message: OutboundMessage; providerMessageId: string }[] = [];
+    const transport: Transport = {
+      name: "ses-like",
+      async send(message) {
+        const providerMessageId = `<0100018c-${sent.length + 1}-000000@email.amazonses.com>`;
+        sent.push({ message, providerMessageId });
+        return { status: "accepted", response: "250 Ok", providerMessageId };
+      },
+    };
+    const store = memoryStore();
+    const { cadenza, clock } = testCadenza({ store, transport });
+    const campaign = await cadenza.campaigns.create({
+      name: "Renamed",
+      steps: [
+        { stepNumber: 1, variantA: { subject: "Hello", body: "Hi" } },
+        { stepNumber: 2, delayDays: 2, variantA: { subject: "", body: "Again" } },
+      ],
+    });
+    await cadenza.prospects.upsert(["a", "b", "c"].map((name) => ({ email: `${name}@example.com` })));
+    await cadenza.audience.enroll(campaign.id, { filter: {} });
+    await cadenza.campaigns.activate(campaign.id);
+    await cadenza.dispatch.tick();
+    const firstTo = (address: string) => sent.find((s) => s.message.to.email === address)!;
+    const leadOf = (address: string) => store.getLead(firstTo(address).message.idempotencyKey.split(":")[0]!);
+
+    // The reply and the report name only the provider's ids, as the recipients' copies carry them.
+    const replied = firstTo("a@example.com").providerMessageId;
+    const reply = await cadenza.inbound.receive({
+      messageId: "<r1@gmail.test>",
+      from: { address: "a@example.com", name: "A" },
+      subject: "Re: Hello",
+      inReplyTo: replied,
+      references: [replied],
+      text: "Not interested, thanks.",
+    });
+    expect(reply).toMatchObject({ kind: "reply", matched: true });
+    expect(await leadOf("a@example.com")).toMatchObject({ status: "replied", hasReplied: true });
+    const report = await cadenza.inbound.receive(dsn("5.1.1", firstTo("b@example.com").providerMessageId));
+    expect(report).toMatchObject({ kind: "bounce", matched: true });
+    expect((await leadOf("b@example.com"))?.status).toBe("bounced");
+    expect((await cadenza.counters(campaign.id)).steps[0]).toMatchObject({ replies: 1, bouncedHard: 1 });
+
+    // The follow-up answers the copy c has: the provider's id, not the one the engine made.
+    clock.set("2026-01-08T10:00:00Z");
+    await cadenza.dispatch.tick();
+    const followUps = sent.slice(3).map((s) => s.message);
+    expect(followUps.map((m) => m.to.email)).toEqual(["c@example.com"]);
+    const toC = firstTo("c@example.com").providerMessageId;
+    expect(followUps[0]).toMatchObject({ inReplyTo: toC, references: [toC], subject: "Re: Hello" });
   });
 });

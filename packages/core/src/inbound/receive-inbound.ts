@@ -33,7 +33,11 @@ async function findAnswered(
   const ids = [...extraIds, ...keys.messageIds];
   if (ids.length > 0) {
     const found = await ctx.store.findEmailsByMessageId(ids);
-    const byId = new Map(found.map((e) => [e.messageId, e]));
+    const byId = new Map<string, EmailRecord>();
+    for (const email of found) {
+      byId.set(email.messageId, email);
+      if (email.providerMessageId !== null) byId.set(email.providerMessageId, email);
+    }
     for (const id of ids) {
       const email = byId.get(id);
       if (email) return email;
@@ -141,6 +145,7 @@ export async function receiveInbound(
         direction: "inbound",
         status: "received",
         messageId: message.messageId ?? `<inbound-${ctx.ids.token()}@cadenza.invalid>`,
+        providerMessageId: null,
         inReplyTo: email.messageId,
         references: message.references,
         subject: message.subject,

@@ -1,7 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ProspectFilterInput, prospectFilterSchema } from "../audience/prospect-schema.js";
 import { isCadenzaError } from "../errors.js";
-import type { ClaimedLead, ClaimRequest, EngagementWrite, IdGenerator, Store } from "../ports.js";
+import type {
+  ClaimedLead,
+  ClaimRequest,
+  EngagementWrite,
+  IdGenerator,
+  SendOutcomeWrite,
+  Store,
+} from "../ports.js";
 import {
   advanceFixture,
   campaignFixture,
@@ -1211,6 +1218,37 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
         });
         expect((await store.getEmail(inboundId))?.direction).toBe("inbound");
         expect(await store.findEmailsByMessageId([`<${inboundId}@gmail.test>`])).toEqual([]);
+      });
+
+      it("keeps the Message-ID a provider gave a sent email and finds the email by either id", async () => {
+        const { campaign } = await seed(3);
+        await enrollAll(campaign.id);
+        const claimed = await claim(campaign.id);
+        const emails = claimed.map((c) => emailFor(campaign.id, c));
+        await store.beginSends(emails, at(1));
+        expect((await store.getEmail(emails[0]!.id))?.providerMessageId).toBeNull();
+        const renamed = `<0100018c-${ids.token()}-000000@email.amazonses.com>`;
+        const sent = (i: number, providerMessageId?: string): SendOutcomeWrite => ({
+          kind: "sent",
+          ...outcomeRefs(emails[i]!, claimed[i]!),
+          at: at(1),
+          response: "250 Ok",
+          ...(providerMessageId ? { providerMessageId } : {}),
+          lead: advanceFixture(1, 3, at(1), at(3000)),
+          counters: [],
+          event: eventFixture(ids, "sent", at(1)),
+        });
+        // One renamed among plain ones, and a later batch without any: neither clears it.
+        await store.completeSends([sent(0, renamed), sent(1)]);
+        await store.completeSends([sent(2)]);
+        const [first, second, third] = await Promise.all(emails.map((e) => store.getEmail(e.id)));
+        expect(first).toMatchObject({ messageId: emails[0]!.messageId, providerMessageId: renamed });
+        expect(second?.providerMessageId).toBeNull();
+        expect(third?.providerMessageId).toBeNull();
+        expect((await store.findEmailsByMessageId([renamed])).map((e) => e.id)).toEqual([emails[0]!.id]);
+        const both = await store.findEmailsByMessageId([emails[0]!.messageId, renamed, emails[1]!.messageId]);
+        expect(both.map((e) => e.id).sort()).toEqual([emails[0]!.id, emails[1]!.id].sort());
+        expect(await store.findEmailsByMessageId(["<0100018c-nope@email.amazonses.com>"])).toEqual([]);
       });
 
       it("resumes paused leads whose pause has run out", async () => {

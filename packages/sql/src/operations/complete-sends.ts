@@ -124,18 +124,23 @@ function outcomeWrites(
 ): { writes: Compilable[]; suppressions: Suppression[] } {
   const { db, dialect } = trx;
   const { values } = dialect;
-  const json = dialect.jsonRows(
-    applied
-      .filter((o) => dialect.isId(o.emailId))
-      .map((o) => ({
-        id: o.emailId,
-        lead_id: o.leadId,
-        kind: o.kind,
-        at: o.at.toISOString(),
-        response: o.response,
-      })),
-    { id: "id", lead_id: "id", kind: "text", at: "time", response: "text" },
-  );
+  // A provider's Message-ID is rare (only providers that replace the engine's give one): a batch
+  // without one leaves the column, and its partial index, out of the update.
+  const renamed = applied.some((o) => o.providerMessageId !== undefined);
+  const rows = applied
+    .filter((o) => dialect.isId(o.emailId))
+    .map((o) => ({
+      id: o.emailId,
+      lead_id: o.leadId,
+      kind: o.kind,
+      at: o.at.toISOString(),
+      response: o.response,
+      provider_message_id: o.providerMessageId ?? null,
+    }));
+  const columns = { id: "id", lead_id: "id", kind: "text", at: "time", response: "text" } as const;
+  const json = renamed
+    ? dialect.jsonRows(rows, { ...columns, provider_message_id: "text" })
+    : dialect.jsonRows<Omit<(typeof rows)[number], "provider_message_id">>(rows, columns);
   const emailsUpdate = db
     .updateTable("emails as e")
     .from(json.as("v"))
@@ -149,6 +154,9 @@ function outcomeWrites(
       sent_at: sql`case when v.kind = 'sent' then v.at else e.sent_at end`,
       bounced_at: sql`case when v.kind = 'bounced' then v.at else e.bounced_at end`,
       response: sql`coalesce(v.response, e.response)`,
+      ...(renamed
+        ? { provider_message_id: sql`coalesce(v.provider_message_id, e.provider_message_id)` }
+        : {}),
       updated_at: sql`v.at`,
     })
     .whereRef("e.id", "=", "v.id")

@@ -11,7 +11,11 @@ export async function getEmail(ctx: SqlContext, id: string): Promise<EmailRecord
   return row ? toEmailRecord(row, dialect.values) : null;
 }
 
-/** Outbound emails carrying any of these Message-IDs (inbound reply matching). */
+/**
+ * Outbound emails carrying any of these Message-IDs, as the engine set them or as the provider
+ * replaced them (inbound reply matching). Each side is an index lookup (the provider's ids in a
+ * partial index of the rows that have one).
+ */
 export async function findEmailsByMessageId(
   ctx: SqlContext,
   messageIds: readonly string[],
@@ -19,7 +23,12 @@ export async function findEmailsByMessageId(
   const wanted = [...new Set(messageIds)];
   if (wanted.length === 0) return [];
   const rows = await selectEmails(ctx)
-    .where("e.message_id", "in", wanted)
+    .where((eb) =>
+      eb.or([
+        eb("e.message_id", "in", wanted),
+        eb.and([eb("e.provider_message_id", "is not", null), eb("e.provider_message_id", "in", wanted)]),
+      ]),
+    )
     .where("e.direction", "=", sql.lit("outbound"))
     .orderBy("e.created_at")
     .orderBy("e.id")

@@ -18,6 +18,7 @@ export function toEmailRecord(row: Selectable<EmailsTable>, values: SqlValues): 
     direction: row.direction as EmailDirection,
     status: row.status as EmailStatus,
     messageId: row.message_id,
+    providerMessageId: row.provider_message_id,
     inReplyTo: row.in_reply_to,
     references: values.readTextArray(row.thread_references),
     subject: row.subject,
@@ -79,6 +80,7 @@ export function emailColumns(
     bounced_at: time(email.bouncedAt),
     created_at: values.time(email.createdAt),
     updated_at: values.time(email.createdAt),
+    provider_message_id: email.providerMessageId,
   };
 }
 
@@ -115,6 +117,7 @@ export const EMAIL_COLUMN_TYPES = {
   bounced_at: "time",
   created_at: "time",
   updated_at: "time",
+  provider_message_id: "text",
 } as const satisfies Record<keyof EmailsTable, JsonRowType>;
 
 /** The `emails` columns, in table order. */

@@ -111,6 +111,7 @@ export function completeSends(tables: MemoryTables, outcomes: SendOutcomeWrite[]
         email.status = "sent";
         email.sentAt = o.at;
         email.response = o.response;
+        if (o.providerMessageId) email.providerMessageId = o.providerMessageId;
       } else if (o.kind === "bounced") {
         email.status = "bounced";
         email.bouncedAt = o.at;

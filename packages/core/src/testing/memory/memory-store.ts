@@ -256,7 +256,11 @@ export function memoryStore(): Store & { readonly tables: MemoryTables } {
     async findEmailsByMessageId(messageIds) {
       const wanted = new Set(messageIds);
       return [...t.emails.values()]
-        .filter((e) => e.direction === "outbound" && wanted.has(e.messageId))
+        .filter(
+          (e) =>
+            e.direction === "outbound" &&
+            (wanted.has(e.messageId) || (e.providerMessageId !== null && wanted.has(e.providerMessageId))),
+        )
         .map(plainEmail);
     },
     async listEmails(query) {
