@@ -12,7 +12,7 @@ import { cryptoRandom, mjmlWorker, systemClock, uuidV7Ids } from "@cadenza/core/
 /** A Wednesday, 11:00 UTC: inside the bench campaign's window, so every enrolled lead is due. */
 export const BENCH_NOW = new Date("2026-01-07T11:00:00Z");
 
-/** A clock that stands still at an instant the bench sets, sleeping on real timers (the worker's idle wait). */
+/** A clock that stands still at an instant the bench sets, sleeping and yielding on real timers (the worker's idle wait). */
 export interface FixedClock extends Clock {
   /** Moves the clock to `at`, where it stays. */
   set(at: Date): void;
@@ -25,6 +25,7 @@ export function fixedClock(start: Date = BENCH_NOW): FixedClock {
   return {
     now: () => new Date(at),
     sleep: (ms, signal) => real.sleep(ms, signal),
+    yield: () => real.yield!(),
     set: (to) => {
       at = to.getTime();
     },

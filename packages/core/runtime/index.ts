@@ -17,8 +17,17 @@ import { uuidV7Ids } from "./uuid-v7.js";
 
 export { uuidV7Ids };
 
-/** Wall-clock time and real timers. */
+/**
+ * Wall-clock time and real timers. `yield` gives the event loop a turn (`setImmediate`, after the
+ * poll phase, so a request that arrived meanwhile is served first) unless the loop has had one since
+ * the last `yield`: a store in a thread or across a socket gives it turns as the engine waits, and
+ * a yield then would only slow the engine down.
+ */
 export function systemClock(): Clock {
+  let turned = false;
+  const markTurn = () => {
+    turned = true;
+  };
   return {
     now: () => new Date(),
     sleep: (ms, signal) =>
@@ -32,6 +41,12 @@ export function systemClock(): Clock {
         }
         signal?.addEventListener("abort", done, { once: true });
       }),
+    async yield() {
+      if (!turned) await new Promise<void>((resolve) => setImmediate(resolve));
+      // Armed after the wait: it runs only if the loop turns again before the next yield.
+      turned = false;
+      setImmediate(markTurn);
+    },
   };
 }
 

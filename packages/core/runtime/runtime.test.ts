@@ -25,6 +25,29 @@ describe("system runtime", () => {
     expect(draws.filter((x) => x < 0.5).length).toBeLessThan(5500);
   });
 
+  it("yields a turn of the event loop, unless the loop has had one since the last yield", async () => {
+    const clock = systemClock();
+    // Counts turns of the loop: each check phase runs it once.
+    let turns = 0;
+    let counting = true;
+    const count = () => {
+      turns += 1;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    // Work that never leaves the microtask queue gets a turn at each yield.
+    for (let i = 0; i < 5; i++) await clock.yield!();
+    expect(turns).toBe(5);
+    // Work that waited on I/O or a timer has let the loop turn: the next yield costs no turn.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const before = turns;
+    await clock.yield!();
+    expect(turns).toBe(before);
+    await clock.yield!();
+    expect(turns).toBe(before + 1);
+    counting = false;
+  });
+
   it("wakes a sleeper early when its signal aborts", async () => {
     const controller = new AbortController();
     const slept = systemClock().sleep(60_000, controller.signal);

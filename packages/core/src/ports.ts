@@ -22,6 +22,13 @@ export interface Clock {
   now(): Date;
   /** Resolves after `ms` of this clock's time, or early (without error) when `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves once the process's other pending work (I/O callbacks, due timers) has had a turn. The
+   * engine calls it between slices of a dispatch, so that a store working synchronously on the
+   * host's thread (SQLite) does not hold the event loop for a whole dispatch. `systemClock()` uses
+   * `setImmediate`; a clock without it (a test's `FakeClock`) is never yielded to.
+   */
+  yield?(): Promise<void>;
 }
 
 /** Chance, as the engine sees it. Production: crypto-backed; tests: seeded. */

@@ -162,7 +162,12 @@ async function sendLeased(
   const composed: { claim: ClaimedLead; email: ComposedEmail; leadVariant: VariantName }[] = [];
   // One batch, one instant, one campaign: whether the window is open depends only on the zone.
   const openIn = new Map<string, boolean>();
+  let inSlice = 0;
   for (const c of claimed) {
+    if (++inSlice > COMPOSE_SLICE) {
+      inSlice = 1;
+      await ctx.clock.yield?.();
+    }
     const window = windowFor(campaign, c.prospect);
     const step = campaign.steps[c.lead.currentStep];
     let open = openIn.get(window.timezone);
@@ -205,6 +210,7 @@ async function sendLeased(
 
   const outcomes: SendOutcomeWrite[] = [];
   if (composed.length > 0) {
+    await ctx.clock.yield?.();
     const begun = await ctx.store.beginSends(
       composed.map((x) => x.email.record),
       now,
@@ -299,6 +305,7 @@ async function sendLeased(
     });
   }
 
+  await ctx.clock.yield?.();
   const completed =
     outcomes.length > 0 ? await ctx.store.completeSends(outcomes) : { applied: [], fenced: [] };
   if (releases.length > 0) await ctx.store.releaseLeads(releases, now);
@@ -330,6 +337,9 @@ function withoutBody(email: ComposedEmail): ComposedEmail {
     record: { ...email.record, html: "", text: "" },
   };
 }
+
+/** Leads composed between two yields to the host (`Clock.yield`): ~3 ms of work. */
+const COMPOSE_SLICE = 10;
 
 function quotasFor(campaign: Campaign, mailbox: Mailbox | null, now: Date): QuotaReservation[] {
   const quotas: QuotaReservation[] = [
@@ -367,6 +377,10 @@ export async function dispatchCampaign(
       if (mailboxId && (!mailbox || mailbox.flaggedAt)) continue;
       for (let batch = 0; batch < ctx.dispatch.maxBatchesPerTick; batch++) {
         await inFlight.roomForOne();
+        // Each claim, composition slice and write lets the host's other work run first: on a store
+        // that works on the host's thread, a dispatch would otherwise hold its event loop from the
+        // first claim to the last outcome (5 s of a 20 000-lead dispatch in one stretch).
+        await ctx.clock.yield?.();
         if (signal?.aborted) return report;
         const at = ctx.clock.now();
         const paced = mailbox && mailbox.minGapSeconds > 0;
