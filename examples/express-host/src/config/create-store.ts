@@ -15,7 +15,7 @@ export interface HostStore {
 /**
  * The one place the host picks its store: Postgres when `DATABASE_URL` is set (in the schema
  * `DATABASE_SCHEMA`, default `cadenza`), otherwise the SQLite file `CADENZA_DB` (its folder is
- * created). Both migrate on first use. Each adapter is imported only when chosen, so a SQLite host
+ * created), with the store's connection in a worker thread. Both migrate on first use. Each adapter is imported only when chosen, so a SQLite host
  * never loads `pg` and the other way round.
  */
 export async function createStore(env: HostEnv): Promise<HostStore> {
@@ -32,7 +32,9 @@ export async function createStore(env: HostEnv): Promise<HostStore> {
   const file = resolve(env.CADENZA_DB);
   mkdirSync(dirname(file), { recursive: true });
   const { sqliteStore } = await import("@cadenza/sqlite");
-  const store = sqliteStore(file, { migrate: true });
+  // In a thread: the host answers tracking requests while it dispatches and enrolls, and a store on
+  // its own thread would hold its event loop for each statement (a large enrollment, seconds).
+  const store = sqliteStore(file, { migrate: true, thread: true });
   const shown = relative(process.cwd(), file);
   return {
     store,
