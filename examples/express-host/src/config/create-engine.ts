@@ -1,4 +1,4 @@
-import { type Cadenza, createCadenza } from "@cadenza/core";
+import { type Cadenza, type Clock, createCadenza } from "@cadenza/core";
 import { cryptoRandom, systemClock, uuidV7Ids } from "@cadenza/core/runtime";
 import { FakeClock } from "@cadenza/core/testing";
 import { createStore, type HostStore } from "./create-store.js";
@@ -57,7 +57,16 @@ export async function createEngine(
           throw error;
         });
   const simulatedClock = env.CADENZA_FAKE_CLOCK ? new FakeClock(env.CADENZA_FAKE_CLOCK) : null;
-  const clock = simulatedClock ?? systemClock();
+  const system = systemClock();
+  // A simulated clock still yields on the real event loop, so the host serves requests while it
+  // dispatches whatever time it shows.
+  const clock: Clock = simulatedClock
+    ? {
+        now: () => simulatedClock.now(),
+        sleep: (ms, signal) => simulatedClock.sleep(ms, signal),
+        yield: () => system.yield!(),
+      }
+    : system;
   const cadenza = createCadenza({
     store: store.store,
     transport: transport.transport,
