@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import { type LoopWaits, watchLoopWaits } from "../harness/loop-waits.js";
 import type { QueryCount } from "../harness/statement-tally.js";
 import { expectEqual } from "../harness/validate.js";
 import { benchEngine, instantTransport } from "../workload/bench-runtime.js";
@@ -39,6 +40,8 @@ export interface DispatchMeasure {
   recovered: string[];
   /** Statements sent, with `--count-queries`. */
   queries?: QueryCount[];
+  /** How long the dispatching process's event loop kept other work waiting meanwhile. */
+  loopWaits: LoopWaits;
 }
 
 /**
@@ -71,9 +74,11 @@ export async function cadenzaDispatch(
     await cadenza.campaigns.list();
     await ready();
     queries?.reset();
+    const loop = watchLoopWaits();
     const started = performance.now();
     const report = await drainDueLeads(cadenza);
     const seconds = (performance.now() - started) / 1000;
+    const loopWaits = await loop.stop();
     expectEqual("sent reported against accepted by the transport", report.sent, transport.accepted());
     return {
       sent: report.sent,
@@ -83,6 +88,7 @@ export async function cadenzaDispatch(
       report,
       recovered,
       queries: queries?.counts(),
+      loopWaits,
     };
   } finally {
     await store.close?.();

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { memoryStore } from "@cadenza/core/testing";
+import { watchLoopWaits } from "../harness/loop-waits.js";
 import { expectEqual } from "../harness/validate.js";
 import { benchEngine, instantTransport } from "../workload/bench-runtime.js";
 import { seedDueCampaign } from "../workload/seed-campaign.js";
@@ -57,9 +58,11 @@ export async function cadenzaDispatchMemory(
     batchesInFlight: params.batchesInFlight,
   });
   await ready();
+  const loop = watchLoopWaits();
   const started = performance.now();
   const report = await drainDueLeads(cadenza);
   const seconds = (performance.now() - started) / 1000;
+  const loopWaits = await loop.stop();
   const storeSeconds = timed.seconds();
   expectEqual("sent reported against accepted by the transport", report.sent, transport.accepted());
 
@@ -78,6 +81,7 @@ export async function cadenzaDispatchMemory(
     accepted: transport.accepted(),
     seconds,
     perSecond: report.sent / seconds,
+    loopWaits,
     report,
     recovered,
     counts,
