@@ -7,6 +7,8 @@ import {
   dropSchema,
   postgresReachable,
   quoteIdent,
+  recordStatements,
+  type SentStatement,
   TEST_DATABASE_URL,
   testSchemaName,
 } from "./postgres-test-database.js";
@@ -43,16 +45,8 @@ else
 
     it("looks each lead of an outcome batch up by its id, not by walking the campaign's active leads", async () => {
       const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
-      const statements: { text: string; values: unknown[] }[] = [];
-      pool.on("connect", (client) => {
-        const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-        (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-          const [first, second] = args as [string | { text: string; values?: unknown[] }, unknown[]?];
-          if (typeof first === "string") statements.push({ text: first, values: second ?? [] });
-          else statements.push({ text: first.text, values: first.values ?? second ?? [] });
-          return query(...args);
-        };
-      });
+      const statements: SentStatement[] = [];
+      recordStatements(pool, (statement) => statements.push(statement));
       const store = postgresStore(pool, { schema, migrate: true, prepareStatements: false });
       // A campaign just enrolled, which no ANALYZE has seen yet (autovacuum kept away): the
       // planner guesses, and guessed the index by campaign and status for a lookup that has the id.

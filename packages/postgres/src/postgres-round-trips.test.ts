@@ -7,6 +7,7 @@ import {
   describeUnreachable,
   dropSchema,
   postgresReachable,
+  recordStatements,
   TEST_DATABASE_URL,
   testSchemaName,
 } from "./postgres-test-database.js";
@@ -27,14 +28,7 @@ else
       statements = [];
       pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
       // Every statement any connection of the pool sends, in order.
-      pool.on("connect", (client) => {
-        const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-        (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-          const first = args[0] as string | { text?: string };
-          statements.push((typeof first === "string" ? first : (first.text ?? "")).trim().toLowerCase());
-          return query(...args);
-        };
-      });
+      recordStatements(pool, ({ text }) => statements.push(text.trim().toLowerCase()));
     });
     afterEach(() => pool.end());
 

@@ -59,3 +59,25 @@ export function describeUnreachable(name: string): void {
     it(`needs Postgres at ${TEST_DATABASE_URL}`, () => undefined);
   });
 }
+
+/** One statement a pool's connection sent: its text and parameters. */
+export interface SentStatement {
+  text: string;
+  values: unknown[];
+}
+
+/** Calls `record` with every statement any connection of `pool` sends, in order, before sending it. */
+export function recordStatements(pool: pg.Pool, record: (statement: SentStatement) => void): void {
+  pool.on("connect", (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      const [first, second] = args as [string | { text: string; values?: unknown[] }, unknown[]?];
+      record(
+        typeof first === "string"
+          ? { text: first, values: second ?? [] }
+          : { text: first.text, values: first.values ?? second ?? [] },
+      );
+      return query(...args);
+    };
+  });
+}

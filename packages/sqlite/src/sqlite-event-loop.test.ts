@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { type Clock, createCadenza, type Transport } from "@cadenza/core";
 import { cryptoRandom, systemClock, uuidV7Ids } from "@cadenza/core/runtime";
 import { afterAll, describe, expect, it } from "vitest";
+import { turnsDuring } from "./sqlite-loop-turns.js";
 import { sqliteStore } from "./sqlite-store.js";
 
 const dir = mkdtempSync(join(tmpdir(), "cadenza-sqlite-loop-"));
@@ -51,19 +52,12 @@ describe("a dispatch on the SQLite store, on the host's thread", () => {
     await cadenza.audience.enroll(campaign.id, { filter: {} });
     await cadenza.campaigns.activate(campaign.id);
 
-    // Stands for the host's other work (a tracking request, a timer): it runs only when the loop
-    // gets a turn, which a dispatch made of synchronous store calls and microtasks never gave it.
-    let turns = 0;
-    let running = true;
-    const other = () => {
-      turns += 1;
-      if (running) setImmediate(other);
-    };
-    setImmediate(other);
-    const report = await cadenza.dispatch.tick();
-    const during = turns;
-    running = false;
-    expect(report.sent).toBe(1000);
+    // A dispatch made of synchronous store calls and microtasks would leave other work no turn.
+    let report: Awaited<ReturnType<typeof cadenza.dispatch.tick>> | undefined;
+    const during = await turnsDuring(async () => {
+      report = await cadenza.dispatch.tick();
+    });
+    expect(report?.sent).toBe(1000);
     expect(accepted).toBe(1000);
     // 10 batches: a turn before each claim and write, and after each 10 leads composed (none at
     // all without `Clock.yield`).

@@ -7,6 +7,7 @@ import { FakeClock, recordingTransport, seededRandom, sequentialIds } from "@cad
 import { newCampaign, prospects, T0 } from "@cadenza/sql/testing";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { turnsDuring } from "./sqlite-loop-turns.js";
 import { type SqliteStore, sqliteStore } from "./sqlite-store.js";
 import { fromWire, toWire } from "./sqlite-thread-protocol.js";
 import { threadStore } from "./sqlite-thread-store.js";
@@ -272,18 +273,6 @@ describe("sqliteStore with thread: true", () => {
     const campaign = newCampaign();
     await store.createCampaign(campaign);
     await store.upsertProspects(prospects(20_000), T0);
-    const turnsDuring = async (run: () => Promise<unknown>) => {
-      let turns = 0;
-      let running = true;
-      const turn = () => {
-        turns += 1;
-        if (running) setImmediate(turn);
-      };
-      setImmediate(turn);
-      await run();
-      running = false;
-      return turns;
-    };
     let n = 0;
     const id = () => `01890000-0000-7000-8000-${String(++n).padStart(12, "0")}`;
     const threaded = await turnsDuring(() => store.enrollProspects(enrollAll(campaign.id, id)));

@@ -162,12 +162,8 @@ async function sendLeased(
   const composed: { claim: ClaimedLead; email: ComposedEmail; leadVariant: VariantName }[] = [];
   // One batch, one instant, one campaign: whether the window is open depends only on the zone.
   const openIn = new Map<string, boolean>();
-  let inSlice = 0;
-  for (const c of claimed) {
-    if (++inSlice > COMPOSE_SLICE) {
-      inSlice = 1;
-      await ctx.clock.yield?.();
-    }
+  for (const [i, c] of claimed.entries()) {
+    if (i > 0 && i % COMPOSE_SLICE === 0) await ctx.clock.yield?.();
     const window = windowFor(campaign, c.prospect);
     const step = campaign.steps[c.lead.currentStep];
     let open = openIn.get(window.timezone);
@@ -338,7 +334,7 @@ function withoutBody(email: ComposedEmail): ComposedEmail {
   };
 }
 
-/** Leads composed between two yields to the host (`Clock.yield`): ~3 ms of work. */
+/** Leads composed between two yields to the host (`Clock.yield`). */
 const COMPOSE_SLICE = 10;
 
 function quotasFor(campaign: Campaign, mailbox: Mailbox | null, now: Date): QuotaReservation[] {
