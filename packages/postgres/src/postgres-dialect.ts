@@ -149,6 +149,9 @@ export function postgresDialect(schema: string): SqlDialect {
         : sql<boolean>`${column} @> ${[...tags]}::text[]`,
 
     table: (name) => sql.id(schema, name),
+    async analyze(db, table) {
+      await sql`analyze (skip_locked) ${sql.id(schema, table)}`.execute(db);
+    },
     isId: (value) => UUID.test(value),
     mapError: (error) => mapPostgresError(error, location),
 

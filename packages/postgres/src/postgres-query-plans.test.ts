@@ -1,3 +1,4 @@
+import type { SqlStore } from "@cadenza/sql";
 import { newEmail, outcome, seedCampaign, T0 } from "@cadenza/sql/testing";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
@@ -18,6 +19,7 @@ interface PlanNode {
   "Relation Name"?: string;
   "Index Name"?: string;
   "Subplan Name"?: string;
+  "Actual Rows"?: number;
   Plans?: PlanNode[];
 }
 
@@ -28,6 +30,25 @@ function scansOf(node: PlanNode, relation: string): string[] {
       ? [`${node["Node Type"]}${node["Index Name"] ? ` using ${node["Index Name"]}` : ""}`]
       : [];
   return [...own, ...(node.Plans ?? []).flatMap((child) => scansOf(child, relation))];
+}
+
+/** The rows the scans of `relation` in a plan returned (from `EXPLAIN ANALYZE`). */
+function rowsOf(node: PlanNode, relation: string): number {
+  const own =
+    node["Relation Name"] === relation && /Scan/.test(node["Node Type"]) ? (node["Actual Rows"] ?? 0) : 0;
+  return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsOf(child, relation), 0);
+}
+
+/** A claim of 100 of a campaign's leads due at T0. */
+function claimHundred(store: SqlStore, campaignId: string) {
+  return store.claimDueLeads({
+    campaignId,
+    now: T0,
+    limit: 100,
+    leaseToken: "t",
+    leaseExpiresAt: new Date(T0.getTime() + 300_000),
+    quotas: [],
+  });
 }
 
 /** The subplan of a CTE by its name. */
@@ -57,14 +78,7 @@ else
         await admin.query(`ALTER TABLE ${quoteIdent(schema)}.${table} SET (autovacuum_enabled = false)`);
       }
       const { campaign } = await seedCampaign(store, { leads: 2000 });
-      const claimed = await store.claimDueLeads({
-        campaignId: campaign.id,
-        now: T0,
-        limit: 100,
-        leaseToken: "t",
-        leaseExpiresAt: new Date(T0.getTime() + 300_000),
-        quotas: [],
-      });
+      const claimed = await claimHundred(store, campaign.id);
       const emails = claimed.map((c) => newEmail(c.lead, "t"));
       await store.beginSends(emails, T0);
       statements.length = 0;
@@ -78,5 +92,50 @@ else
       await admin.end();
       await store.close();
       await pool.end();
+    });
+
+    it("refreshes the statistics after a large enrollment, so a claim of the new campaign reads one batch, not the campaign", async () => {
+      const claimSchema = `${schema}_claim`;
+      const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
+      const statements: SentStatement[] = [];
+      recordStatements(pool, (statement) => statements.push(statement));
+      const store = postgresStore(pool, { schema: claimSchema, migrate: true, prepareStatements: false });
+      await store.migrate();
+      const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await admin.connect();
+      const table = `${quoteIdent(claimSchema)}.campaign_leads`;
+      await admin.query(`ALTER TABLE ${table} SET (autovacuum_enabled = false)`);
+      // The enrollment size from which the store refreshes statistics (enroll-prospects.ts).
+      const ANALYZE_AFTER_LEADS = 5000;
+      const analyzedRows = async () =>
+        Number(
+          (await admin.query(`SELECT reltuples FROM pg_class WHERE oid = '${table}'::regclass`)).rows[0]
+            .reltuples,
+        );
+      // Statistics that know the campaigns of an established table (4 × 5 000 leads), then a small
+      // enrollment, which leaves them be, and a large one, which refreshes them. Without the refresh
+      // the planner guessed one lead for the new campaign and read and sorted all 5 000 per claim.
+      for (let i = 0; i < 4; i++) await seedCampaign(store, { leads: 5000 });
+      await admin.query(`ANALYZE ${table}`);
+      expect(await analyzedRows()).toBe(20_000);
+      await seedCampaign(store, { leads: ANALYZE_AFTER_LEADS - 1 });
+      expect(await analyzedRows()).toBe(20_000);
+      const { campaign } = await seedCampaign(store, { leads: ANALYZE_AFTER_LEADS });
+      expect(await analyzedRows()).toBe(20_000 + 2 * ANALYZE_AFTER_LEADS - 1);
+
+      statements.length = 0;
+      const claimed = await claimHundred(store, campaign.id);
+      expect(claimed).toHaveLength(100);
+      const claim = statements.find((s) => /\bpicked as\b/.test(s.text));
+      expect(claim, statements.map((s) => s.text.slice(0, 40)).join("\n")).toBeDefined();
+      await admin.query("BEGIN");
+      const { rows } = await admin.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${claim!.text}`, claim!.values);
+      await admin.query("ROLLBACK");
+      const picked = cte((rows[0]["QUERY PLAN"] as { Plan: PlanNode }[])[0]!.Plan, "picked");
+      expect(rowsOf(picked, "campaign_leads")).toBe(100);
+      await admin.end();
+      await store.close();
+      await pool.end();
+      await dropSchema(claimSchema);
     });
   });

@@ -100,6 +100,12 @@ export interface SqlDialect {
   table(name: keyof CadenzaDatabase & string): RawBuilder<unknown>;
   /** True when `value` can be a record id in this database (Postgres: UUID syntax). */
   isId(value: string): boolean;
+  /**
+   * Refreshes the planner's statistics of a table after a bulk insert (Postgres: `ANALYZE`, skipped
+   * when autovacuum is at the table), so the next queries are planned for the rows just added. Left
+   * out where the planner does without (SQLite).
+   */
+  analyze?(db: Kysely<CadenzaDatabase>, table: keyof CadenzaDatabase & string): Promise<void>;
   /** Maps a driver error to a CadenzaError (unique violation → CONFLICT, …), or returns it unchanged. */
   mapError(error: unknown): Error;
   /** Serializes migrators (Postgres: advisory lock; SQLite: the write lock) around `fn`. */

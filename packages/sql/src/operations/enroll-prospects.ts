@@ -7,15 +7,32 @@ import { audienceQuery } from "./audience-query.js";
 import { requireCampaign } from "./require-campaign.js";
 
 const ROWS_PER_STATEMENT = 500;
+/**
+ * An enrollment this large has the database refresh its statistics of leads once it commits. Before
+ * that, a planner that had never seen the campaign guessed it held one lead, and a claim could read
+ * and sort all of the campaign's active leads to pick a batch: 76 ms per claim in a 100 000-lead
+ * campaign, against 4 ms after; the refresh took 50–70 ms. Smaller enrollments cost less than it.
+ */
+export const ANALYZE_AFTER_LEADS = 5000;
 
 /**
  * Enrolls the prospects a filter matches as active leads, in one transaction: one statement
  * classifies every match (suppressed, already enrolled, …), the enrollable ones are inserted in
  * enrollment order (score, then email) with mailboxes dealt round robin, and the campaign's lead
  * counts move by the number added. A prospect enrolled concurrently by another engine is skipped as
- * `already_enrolled`.
+ * `already_enrolled`. After a large enrollment (`ANALYZE_AFTER_LEADS`), the dialect refreshes the
+ * statistics of leads.
  */
-export function enrollProspects(ctx: SqlContext, request: SqlEnrollRequest): Promise<EnrollResult> {
+export async function enrollProspects(ctx: SqlContext, request: SqlEnrollRequest): Promise<EnrollResult> {
+  const result = await enrollInTransaction(ctx, request);
+  if (result.added >= ANALYZE_AFTER_LEADS && ctx.dialect.analyze) {
+    // The leads are enrolled whatever happens here: statistics are only a help to the planner.
+    await ctx.dialect.analyze(ctx.db, "campaign_leads").catch(() => undefined);
+  }
+  return result;
+}
+
+function enrollInTransaction(ctx: SqlContext, request: SqlEnrollRequest): Promise<EnrollResult> {
   return inTransaction(ctx, async (trx) => {
     const { db, dialect } = trx;
     const { values } = dialect;
