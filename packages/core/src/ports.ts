@@ -520,7 +520,12 @@ export interface Store {
   // Campaigns ------------------------------------------------------------------------------
   /** Creates a campaign and its steps atomically. */
   createCampaign(campaign: NewCampaign): Promise<Campaign>;
-  /** Changes a campaign (and replaces its steps when given); NOT_FOUND if absent. */
+  /**
+   * Changes a campaign (and replaces its steps when given); NOT_FOUND if absent. When `mailboxIds`
+   * is given, the campaign's leads still to send (active or paused) on a mailbox it no longer lists
+   * move to the listed ones round robin in lead id order (to none when the list is empty), in the
+   * same transaction.
+   */
   updateCampaign(id: string, patch: CampaignPatch): Promise<Campaign>;
   getCampaign(id: string): Promise<Campaign | null>;
   /** All campaigns, newest first; `active` narrows to active (or paused) ones. */

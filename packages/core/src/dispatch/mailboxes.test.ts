@@ -50,6 +50,16 @@ describe("mailboxes", () => {
     expect(fromBo.messageId.endsWith("@two.test>")).toBe(true);
   });
 
+  it("sends the leads of a mailbox taken off the campaign from the mailboxes it keeps", async () => {
+    const { cadenza, transport } = engine();
+    const a = await cadenza.mailboxes.save({ fromEmail: "ana@one.test" });
+    const b = await cadenza.mailboxes.save({ fromEmail: "bo@two.test" });
+    const campaign = await campaignWith(cadenza, [a.id, b.id], 6);
+    await cadenza.campaigns.update(campaign.id, { mailboxIds: [a.id] });
+    await cadenza.dispatch.tick();
+    expect(transport.sent.map((m) => m.from.email)).toEqual(Array(6).fill("ana@one.test"));
+  });
+
   it("paces a mailbox to one email per gap, by scheduling rather than sleeping", async () => {
     const { cadenza, clock, transport } = engine();
     const paced = await cadenza.mailboxes.save({

@@ -360,6 +360,37 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
         const leads = await Promise.all(result.leadIds.map((id) => store.getLead(id)));
         expect(leads.map((l) => l?.mailboxId)).toEqual(["m1", "m2", "m1", "m2"]);
       });
+
+      it("moves the leads still to send off a mailbox the campaign no longer lists", async () => {
+        const { campaign } = await seed(6, { mailboxIds: ["m1", "m2", "m3"] });
+        const { leadIds } = await enrollAll(campaign.id, T0, { mailboxIds: ["m1", "m2", "m3"] });
+        // On m2: leads 1 (active) and 4, which is paused; on m3: lead 2, whose sequence has stopped.
+        const stop = async (leadId: string, status: "paused" | "unsubscribed") => {
+          const lead = await store.getLead(leadId);
+          const change = {
+            leadId,
+            expectedVersion: lead!.version,
+            set: { status, nextEmailAt: null },
+            counters: [],
+            event: eventFixture(ids, status === "paused" ? "paused" : "unsubscribed", at(1)),
+          };
+          expect((await store.applyLeadChanges([change])).applied).toEqual([leadId]);
+        };
+        await stop(leadIds[4]!, "paused");
+        await stop(leadIds[2]!, "unsubscribed");
+        const mailboxes = async () =>
+          (await Promise.all(leadIds.map((id) => store.getLead(id)))).map((l) => l?.mailboxId);
+        expect(await mailboxes()).toEqual(["m1", "m2", "m3", "m1", "m2", "m3"]);
+
+        await store.updateCampaign(campaign.id, { mailboxIds: ["m1", "m3"], updatedAt: at(2) });
+        // m2's two leads, in id order, go round robin over the list; the stopped lead keeps its mailbox.
+        expect(await mailboxes()).toEqual(["m1", "m1", "m3", "m1", "m3", "m3"]);
+        expect((await claim(campaign.id, { mailboxId: "m2" })).map((c) => c.lead.id)).toEqual([]);
+
+        await store.updateCampaign(campaign.id, { mailboxIds: [], updatedAt: at(3) });
+        expect(await mailboxes()).toEqual([null, null, "m3", null, null, null]);
+        expect((await store.getCampaign(campaign.id))?.mailboxIds).toEqual([]);
+      });
     });
 
     describe("claiming", () => {

@@ -77,6 +77,23 @@ export function memoryStore(): Store & { readonly tables: MemoryTables } {
         steps: steps ? steps.map((s) => ({ ...s, campaignId: id })) : current.steps,
       };
       t.campaigns.set(id, next);
+      if (patch.mailboxIds) {
+        const listed = new Set(patch.mailboxIds);
+        const stranded = [...t.leads.values()]
+          .filter(
+            (l) =>
+              l.campaignId === id &&
+              (l.status === "active" || l.status === "paused") &&
+              l.mailboxId !== null &&
+              !listed.has(l.mailboxId),
+          )
+          .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        for (const [i, lead] of stranded.entries()) {
+          lead.mailboxId =
+            patch.mailboxIds.length > 0 ? (patch.mailboxIds[i % patch.mailboxIds.length] ?? null) : null;
+          lead.updatedAt = patch.updatedAt;
+        }
+      }
       return clone(next);
     },
     async getCampaign(id) {
