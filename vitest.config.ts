@@ -1,8 +1,8 @@
 import { defineConfig } from "vitest/config";
 
-// One project per package; each package's vitest.config.ts names itself.
+// One project per package, plus the docs' snippet check; each vitest.config.ts names itself.
 export default defineConfig({
   test: {
-    projects: ["packages/*", "examples/*"],
+    projects: ["packages/*", "examples/*", "docs"],
   },
 });
