@@ -174,6 +174,28 @@ describe("the dispatcher", () => {
     expect((await cadenza.leads.get(lead!.id))?.status).toBe("completed");
   });
 
+  it("never brings a follow-up forward: a lead resumed before its step was due waits for the step's delay", async () => {
+    const { cadenza, clock, transport } = engine();
+    const campaign = await seeded(cadenza, 1, {
+      ...twoSteps,
+      steps: [twoSteps.steps[0]!, { ...twoSteps.steps[1]!, delayDays: 3 }],
+    });
+    await cadenza.dispatch.tick();
+    const sentAt = clock.now().getTime();
+    const [lead] = await cadenza.leads.list(campaign.id);
+    // An out-of-office until the next day, two days before the follow-up was due.
+    await cadenza.leads.pause(lead!.id, { until: new Date(sentAt + 86_400_000) });
+    clock.advance(86_400_000 + 60_000);
+    await cadenza.dispatch.tick();
+    expect((await cadenza.leads.get(lead!.id))?.status).toBe("active");
+    expect(transport.sent).toHaveLength(1);
+    const due = (await cadenza.leads.get(lead!.id))!.nextEmailAt!.getTime();
+    expect(due).toBeGreaterThanOrEqual(sentAt + 3 * 86_400_000);
+    clock.set(new Date(due));
+    await cadenza.dispatch.tick();
+    expect(transport.sent).toHaveLength(2);
+  });
+
   it("sends nothing outside the send window and nothing for a paused campaign", async () => {
     const { cadenza, clock, transport } = engine({ clock: new FakeClock("2026-01-10T12:00:00Z") });
     const campaign = await seeded(cadenza, 3);

@@ -3,7 +3,7 @@ import type { EmailRecord } from "../dispatch/email-record.js";
 import type { EngineContext } from "../engine-context.js";
 import { CadenzaError, isCadenzaError } from "../errors.js";
 import type { EventKind, LeadChange, NewEvent } from "../ports.js";
-import { campaignDay, nextWindowOpening, windowFor } from "../schedule/index.js";
+import { campaignDay, nextSendTime, nextWindowOpening, windowFor } from "../schedule/index.js";
 import type { Lead } from "./lead.js";
 import { type LeadEvent, type LeadState, transition } from "./lead-machine.js";
 
@@ -122,14 +122,29 @@ export function pauseLead(
   );
 }
 
-/** Resumes a paused lead: its next step is due at the next opening of its send window. */
+/**
+ * Resumes a paused lead. Its next step is due at the next opening of its send window, and never
+ * sooner than the step's delay after the lead's last email: a pause (an out-of-office until a date
+ * before the follow-up was due, a pause by hand the day after a send) holds a sequence back and never
+ * brings a follow-up forward.
+ */
 export async function resumeLead(ctx: EngineContext, leadId: string) {
   const at = ctx.clock.now();
   const lead = await ctx.store.getLead(leadId);
   if (!lead) throw new CadenzaError("NOT_FOUND", { message: `Lead ${leadId} does not exist` });
   const campaign = await ctx.store.getCampaign(lead.campaignId);
   const [prospect] = await ctx.store.getProspects([lead.prospectId]);
-  const nextEmailAt = campaign ? nextWindowOpening(at, windowFor(campaign, prospect ?? null)) : at;
+  let nextEmailAt = at;
+  if (campaign) {
+    const window = windowFor(campaign, prospect ?? null);
+    nextEmailAt = nextWindowOpening(at, window);
+    const step = campaign.steps[lead.currentStep];
+    if (step && lead.lastEmailAt) {
+      const { delayDays, delayHours } = step;
+      const due = nextSendTime({ from: lead.lastEmailAt, delayDays, delayHours, window, jitterMs: 0 });
+      if (due.getTime() > nextEmailAt.getTime()) nextEmailAt = due;
+    }
+  }
   return changeLead(
     ctx,
     leadId,
