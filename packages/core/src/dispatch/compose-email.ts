@@ -115,7 +115,11 @@ export async function composeEmail(
         { trackOpens: campaign.trackOpens, trackClicks: campaign.trackClicks },
       )
     : { html: rendered.html, text: rendered.text, links: [] };
-  const { html, text } = decorated;
+  // A text step whose HTML would carry nothing the text does not (no open pixel, no tracked link)
+  // goes as text/plain alone, as a person's email does.
+  const htmlTracks = links !== null && (campaign.trackOpens || campaign.trackClicks);
+  const html = step.format === "text" && !htmlTracks ? null : decorated.html;
+  const { text } = decorated;
 
   const domain = ctx.messageIdDomain ?? domainOf(from.email);
   const messageId = `<${emailId}@${domain}>`;

@@ -254,6 +254,30 @@ describe("the dispatcher", () => {
     expect((await cadenza.counters(campaign.id)).emailsSent).toBe(0);
   });
 
+  it("sends a text step as text/plain alone when its HTML would track nothing", async () => {
+    const tracking = {
+      baseUrl: "https://t.example.com/t",
+      secrets: ["a-test-secret-that-is-long-enough-0123"],
+      footer: { postalAddress: "Acme Ltd, 1 Main St" },
+    };
+    const sent = async (options: TestCadenzaOptions, flags: Partial<CampaignInput>) => {
+      const { cadenza, transport } = engine(options);
+      await seeded(cadenza, 1, { ...twoSteps, ...flags });
+      await cadenza.dispatch.tick();
+      return transport.sent[0]!;
+    };
+    const untracked = await sent({ tracking }, { trackOpens: false, trackClicks: false });
+    expect(untracked.html).toBeNull();
+    expect(untracked.text).toMatch(/^Hello .* at .*\n\n.*Acme Ltd, 1 Main St/s);
+    expect(untracked.headers["List-Unsubscribe"]).toMatch(/^<https:\/\/t\.example\.com\/t/);
+    expect((await sent({}, {})).html).toBeNull();
+    // A pixel or a tracked link needs the HTML part, and so does an HTML step.
+    expect((await sent({ tracking }, { trackOpens: true, trackClicks: false })).html).toContain("<img");
+    expect((await sent({ tracking }, { trackOpens: false, trackClicks: true })).html).toContain("<p>");
+    const htmlStep = { ...twoSteps.steps[0]!, format: "html" as const };
+    expect((await sent({}, { steps: [htmlStep] })).html).toContain("Hello");
+  });
+
   it("points unsubscribe links at their own base URL when one is given", async () => {
     const { cadenza } = engine({
       tracking: {
