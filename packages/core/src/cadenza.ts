@@ -8,6 +8,7 @@ import {
 } from "./audience/audience-operations.js";
 import { importProspectsCsv } from "./audience/csv-import.js";
 import { prospectFilterSchema } from "./audience/prospect-schema.js";
+import { addSuppressions, checkSuppressed } from "./audience/suppressions.js";
 import {
   createCampaign,
   duplicateCampaign,
@@ -196,6 +197,14 @@ export function createCadenza(options: CadenzaOptions) {
         audienceId: string,
         opts?: Parameters<typeof enrollSavedAudience>[3],
       ) => enrollSavedAudience(ctx, campaignId, audienceId, opts),
+    },
+    suppressions: {
+      /** Adds addresses (an opt-out list from elsewhere, a do-not-contact list) that no campaign emails. */
+      add: (input: Parameters<typeof addSuppressions>[1]) => addSuppressions(ctx, input),
+      /** The list, newest first. */
+      list: (page = { limit: 50, offset: 0 }) => ctx.store.listSuppressions(page),
+      /** Which of these addresses are suppressed (lower-cased). */
+      check: (emails: string[]) => checkSuppressed(ctx, emails),
     },
     leads: {
       get: (id: string) => ctx.store.getLead(id),

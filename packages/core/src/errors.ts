@@ -111,6 +111,17 @@ export function parseInput<S extends z.ZodType>(
   return result.data;
 }
 
+/** One item or a list of them, as a list of at most `max` (else `VALIDATION`, code `too_big`). */
+export function batchInput<T>(input: T | T[], max: number, what: string): T[] {
+  const list = Array.isArray(input) ? input : [input];
+  if (list.length > max) {
+    throw new CadenzaError("VALIDATION", {
+      issues: [{ path: [], message: `At most ${max} ${what} per call`, code: "too_big" }],
+    });
+  }
+  return list;
+}
+
 /** Wraps anything caught that is not an Error into one, once (graphile-worker's coerceError). */
 export function coerceError(thrown: unknown): Error {
   if (thrown instanceof Error) return thrown;

@@ -15,6 +15,11 @@ export {
 } from "./audience/csv-import.js";
 export type { Prospect } from "./audience/prospect.js";
 export * from "./audience/prospect-schema.js";
+export {
+  MAX_SUPPRESSION_BATCH,
+  type SuppressionInput,
+  suppressionInputSchema,
+} from "./audience/suppressions.js";
 export { type Cadenza, type CadenzaOptions, createCadenza } from "./cadenza.js";
 export type { Campaign, Step } from "./campaign/campaign.js";
 export type { EmailPreview, PreviewProspect } from "./campaign/campaign-preview.js";

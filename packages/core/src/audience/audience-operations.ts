@@ -2,7 +2,7 @@ import { z } from "zod";
 import { getCampaignOrThrow } from "../campaign/campaign-operations.js";
 import { variantNameSchema } from "../campaign/campaign-schema.js";
 import type { EngineContext } from "../engine-context.js";
-import { CadenzaError, parseInput } from "../errors.js";
+import { batchInput, CadenzaError, parseInput } from "../errors.js";
 import type {
   AudiencePreview,
   EnrollmentRules,
@@ -30,12 +30,7 @@ export async function upsertProspects(
   ctx: EngineContext,
   input: ProspectInput | ProspectInput[],
 ): Promise<UpsertedProspect[]> {
-  const list = Array.isArray(input) ? input : [input];
-  if (list.length > MAX_UPSERT_BATCH) {
-    throw new CadenzaError("VALIDATION", {
-      issues: [{ path: [], message: `At most ${MAX_UPSERT_BATCH} prospects per call`, code: "too_big" }],
-    });
-  }
+  const list = batchInput(input, MAX_UPSERT_BATCH, "prospects");
   const parsed = parseInput(z.array(prospectInputSchema), list);
   const byEmail = new Map<string, ProspectUpsert>();
   for (const p of parsed) byEmail.set(p.email, { ...p, id: byEmail.get(p.email)?.id ?? ctx.ids.id() });
