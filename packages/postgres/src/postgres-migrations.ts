@@ -307,6 +307,14 @@ END $$`,
       `CREATE INDEX emails_by_provider_message_id ON emails (provider_message_id) WHERE provider_message_id IS NOT NULL`,
     ],
   },
+  {
+    id: 7,
+    name: "0007_mailbox_timezones",
+    // A mailbox's daily cap counts the days of its own zone: counted in UTC days, a mailbox in Los
+    // Angeles started its cap again at 16:00 its time and could send twice its cap in one working day.
+    // Existing mailboxes keep UTC, as before.
+    statements: [`ALTER TABLE mailboxes ADD COLUMN timezone TEXT NOT NULL DEFAULT 'UTC'`],
+  },
 ];
 
 /** The table migrations are recorded in. */

@@ -183,6 +183,8 @@ export interface MailboxesTable {
   from_email: string;
   reply_to: string | null;
   daily_cap: number | null;
+  /** The zone whose days `daily_cap` counts (added by migration 0008 on SQLite, 0007 on Postgres). */
+  timezone: string;
   min_gap_seconds: number;
   gap_jitter_seconds: number;
   flagged_at: SqlTime | null;

@@ -10,7 +10,7 @@ import type {
   SendOutcomeWrite,
   SendResult,
 } from "../ports.js";
-import { campaignDay, isInSendWindow, nextWindowOpening, utcDay, windowFor } from "../schedule/index.js";
+import { campaignDay, isInSendWindow, nextWindowOpening, windowFor } from "../schedule/index.js";
 import { assignVariant } from "../variant/index.js";
 import { BatchLease } from "./batch-lease.js";
 import { type ComposedEmail, composeEmail, isComposeFailure } from "./compose-email.js";
@@ -342,7 +342,11 @@ function quotasFor(campaign: Campaign, mailbox: Mailbox | null, now: Date): Quot
     { key: `campaign:${campaign.id}`, day: campaignDay(now, campaign.timezone), limit: campaign.dailyLimit },
   ];
   if (mailbox?.dailyCap)
-    quotas.push({ key: `mailbox:${mailbox.id}`, day: utcDay(now), limit: mailbox.dailyCap });
+    quotas.push({
+      key: `mailbox:${mailbox.id}`,
+      day: campaignDay(now, mailbox.timezone),
+      limit: mailbox.dailyCap,
+    });
   return quotas;
 }
 

@@ -91,6 +91,48 @@ describe("mailboxes", () => {
     expect(transport.sent).toHaveLength(6);
   });
 
+  it("counts a mailbox's daily cap over the days of its own zone, not UTC's", async () => {
+    const { cadenza, clock, transport } = engine();
+    const la = await cadenza.mailboxes.save({
+      fromEmail: "ana@one.test",
+      dailyCap: 10,
+      timezone: "America/Los_Angeles",
+    });
+    expect(la.timezone).toBe("America/Los_Angeles");
+    // Monday 09:00 in Los Angeles (17:00 UTC); the campaign sends 9–17 there.
+    clock.set(new Date("2026-03-02T17:00:00Z"));
+    const campaign = await cadenza.campaigns.create({
+      name: "West coast",
+      dailyLimit: 1000,
+      timezone: "America/Los_Angeles",
+      mailboxIds: [la.id],
+      steps: [{ stepNumber: 1, variantA: { subject: "Hello", body: "Hi there" } }],
+    });
+    await cadenza.prospects.upsert(Array.from({ length: 25 }, (_, i) => ({ email: `p${i}@example.com` })));
+    await cadenza.audience.enroll(campaign.id, { filter: {} });
+    await cadenza.campaigns.activate(campaign.id);
+    await cadenza.dispatch.tick();
+    expect(transport.sent).toHaveLength(10);
+    // 16:30 the same Monday there, 00:30 Tuesday in UTC: the mailbox's day is not over.
+    clock.set(new Date("2026-03-03T00:30:00Z"));
+    await cadenza.dispatch.tick();
+    expect(transport.sent).toHaveLength(10);
+    // Tuesday 09:00 there.
+    clock.set(new Date("2026-03-03T17:00:00Z"));
+    await cadenza.dispatch.tick();
+    expect(transport.sent).toHaveLength(20);
+  });
+
+  it("refuses a mailbox time zone that is not an IANA zone, with its path", async () => {
+    const { cadenza } = engine();
+    await expect(
+      cadenza.mailboxes.save({ fromEmail: "a@one.test", timezone: "PST8PDT-ish" }),
+    ).rejects.toMatchObject({
+      code: "VALIDATION",
+      issues: [expect.objectContaining({ path: ["timezone"] })],
+    });
+  });
+
   it("flags a mailbox refused for policy reasons, keeps the lead waiting, and resumes after unflagging", async () => {
     const { cadenza, clock, transport } = engine();
     const box = await cadenza.mailboxes.save({ fromEmail: "blocked@one.test" });

@@ -558,6 +558,7 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
           fromEmail: "ana@sender.test",
           replyTo: null,
           dailyCap: null,
+          timezone: "America/Los_Angeles",
           minGapSeconds: 60,
           gapJitterSeconds: 0,
           flaggedAt: null,
@@ -565,6 +566,7 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
           createdAt: now,
           updatedAt: now,
         });
+        expect((await store.getMailbox("m1"))?.timezone).toBe("America/Los_Angeles");
         await enrollAll(campaign.id, T0, { mailboxIds: ["m1", "m2"] });
         const pacing = { mailboxId: "m1", nextFreeAt: at(2) };
         const first = await claim(campaign.id, { mailboxId: "m1", pacing });

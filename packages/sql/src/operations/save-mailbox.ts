@@ -15,6 +15,7 @@ export async function saveMailbox({ db, dialect }: SqlContext, mailbox: Mailbox)
           from_email: columns.from_email,
           reply_to: columns.reply_to,
           daily_cap: columns.daily_cap,
+          timezone: columns.timezone,
           min_gap_seconds: columns.min_gap_seconds,
           gap_jitter_seconds: columns.gap_jitter_seconds,
           flagged_at: columns.flagged_at,

@@ -95,6 +95,7 @@ export function claimSuite(options: SqlStoreSuiteOptions): void {
         fromEmail: "ana@agency.example",
         replyTo: null,
         dailyCap: null,
+        timezone: "UTC",
         minGapSeconds: 60,
         gapJitterSeconds: 0,
         flaggedAt: null,
