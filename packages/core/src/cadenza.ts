@@ -34,6 +34,7 @@ import { pauseLead, resumeLead } from "./lead/lead-operations.js";
 import { recordBounce, recordReply, recordUnsubscribe } from "./lead/lead-signals.js";
 import type { Clock, ContentGenerator, IdGenerator, RandomSource, Store, Transport } from "./ports.js";
 import { createRenderer, type MjmlCompiler } from "./render/index.js";
+import { campaignDay } from "./schedule/index.js";
 import { createTrackingApi } from "./tracking-api.js";
 
 /** Everything `createCadenza` needs; the ports are required, the rest has defaults. */
@@ -146,8 +147,15 @@ export function createCadenza(options: CadenzaOptions) {
         const parsed = parseInput(mailboxInputSchema, input);
         const now = ctx.clock.now();
         const existing = parsed.id ? await ctx.store.getMailbox(parsed.id) : null;
+        // A ramp without a first day starts today in the mailbox's zone, or keeps the day it had.
+        const rampUp = parsed.rampUp && {
+          ...parsed.rampUp,
+          startedOn:
+            parsed.rampUp.startedOn ?? existing?.rampUp?.startedOn ?? campaignDay(now, parsed.timezone),
+        };
         return ctx.store.saveMailbox({
           ...parsed,
+          rampUp,
           id: parsed.id ?? ctx.ids.id(),
           flaggedAt: existing?.flaggedAt ?? null,
           flagReason: existing?.flagReason ?? null,

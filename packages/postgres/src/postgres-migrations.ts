@@ -309,11 +309,14 @@ END $$`,
   },
   {
     id: 7,
-    name: "0007_mailbox_timezones",
+    name: "0007_mailbox_day_and_ramp",
     // A mailbox's daily cap counts the days of its own zone: counted in UTC days, a mailbox in Los
     // Angeles started its cap again at 16:00 its time and could send twice its cap in one working day.
-    // Existing mailboxes keep UTC, as before.
-    statements: [`ALTER TABLE mailboxes ADD COLUMN timezone TEXT NOT NULL DEFAULT 'UTC'`],
+    // Existing mailboxes keep UTC, as before. A new mailbox may ramp its volume up to its cap.
+    statements: [
+      `ALTER TABLE mailboxes ADD COLUMN timezone TEXT NOT NULL DEFAULT 'UTC'`,
+      `ALTER TABLE mailboxes ADD COLUMN ramp_up JSONB`,
+    ],
   },
 ];
 

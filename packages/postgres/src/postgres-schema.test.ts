@@ -49,7 +49,7 @@ if (await postgresReachable()) {
         { id: 4, name: "0004_email_compression" },
         { id: 5, name: "0005_foreign_key_indexes" },
         { id: 6, name: "0006_provider_message_ids" },
-        { id: 7, name: "0007_mailbox_timezones" },
+        { id: 7, name: "0007_mailbox_day_and_ramp" },
       ]);
       await pool.end();
       for (const s of stores) await s.close();

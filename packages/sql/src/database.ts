@@ -183,8 +183,10 @@ export interface MailboxesTable {
   from_email: string;
   reply_to: string | null;
   daily_cap: number | null;
-  /** The zone whose days `daily_cap` counts (added by migration 0008 on SQLite, 0007 on Postgres). */
+  /** The zone whose days `daily_cap` counts (migration 0008 on SQLite, 0007 on Postgres, as `ramp_up`). */
   timezone: string;
+  /** The mailbox's ramp-up as JSON (`{ startCap, increasePerDay, startedOn }`), or null. */
+  ramp_up: SqlJson | null;
   min_gap_seconds: number;
   gap_jitter_seconds: number;
   flagged_at: SqlTime | null;

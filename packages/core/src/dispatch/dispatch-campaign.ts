@@ -15,7 +15,7 @@ import { assignVariant } from "../variant/index.js";
 import { BatchLease } from "./batch-lease.js";
 import { type ComposedEmail, composeEmail, isComposeFailure } from "./compose-email.js";
 import type { EmailRecord } from "./email-record.js";
-import type { Mailbox } from "./mailbox-schema.js";
+import { type Mailbox, mailboxCapOn } from "./mailbox-schema.js";
 import { sendOutcome } from "./send-outcome.js";
 
 /** What one dispatch pass did, summed over batches. */
@@ -341,12 +341,10 @@ function quotasFor(campaign: Campaign, mailbox: Mailbox | null, now: Date): Quot
   const quotas: QuotaReservation[] = [
     { key: `campaign:${campaign.id}`, day: campaignDay(now, campaign.timezone), limit: campaign.dailyLimit },
   ];
-  if (mailbox?.dailyCap)
-    quotas.push({
-      key: `mailbox:${mailbox.id}`,
-      day: campaignDay(now, mailbox.timezone),
-      limit: mailbox.dailyCap,
-    });
+  if (mailbox?.dailyCap) {
+    const day = campaignDay(now, mailbox.timezone);
+    quotas.push({ key: `mailbox:${mailbox.id}`, day, limit: mailboxCapOn(mailbox, day) ?? mailbox.dailyCap });
+  }
   return quotas;
 }
 

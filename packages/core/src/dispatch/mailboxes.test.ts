@@ -123,6 +123,49 @@ describe("mailboxes", () => {
     expect(transport.sent).toHaveLength(20);
   });
 
+  it("ramps a new mailbox's daily volume up to its cap, a day at a time", async () => {
+    const { cadenza, clock, transport } = engine();
+    clock.set(new Date("2026-03-02T10:00:00Z")); // a Monday
+    const fresh = await cadenza.mailboxes.save({
+      fromEmail: "new@one.test",
+      dailyCap: 12,
+      rampUp: { startCap: 4, increasePerDay: 3 },
+    });
+    expect(fresh.rampUp).toEqual({ startCap: 4, increasePerDay: 3, startedOn: "2026-03-02" });
+    await campaignWith(cadenza, [fresh.id], 60);
+    const perDay: number[] = [];
+    for (let day = 0; day < 5; day++) {
+      const before = transport.sent.length;
+      await cadenza.dispatch.tick();
+      perDay.push(transport.sent.length - before);
+      clock.advance(24 * 3_600_000);
+    }
+    expect(perDay).toEqual([4, 7, 10, 12, 12]);
+    // Saved again without a first day, it keeps the one it had.
+    const again = await cadenza.mailboxes.save({ ...fresh, rampUp: { startCap: 4, increasePerDay: 3 } });
+    expect(again.rampUp?.startedOn).toBe("2026-03-02");
+  });
+
+  it("refuses a ramp-up without a cap to grow to, or with a day that is not one", async () => {
+    const { cadenza } = engine();
+    const pathOf = (input: Parameters<typeof cadenza.mailboxes.save>[0]) =>
+      cadenza.mailboxes.save(input).then(
+        () => null,
+        (e: { code: string; issues: { path: unknown[] }[] }) => [e.code, e.issues[0]?.path],
+      );
+    expect(await pathOf({ fromEmail: "a@one.test", rampUp: { startCap: 5, increasePerDay: 5 } })).toEqual([
+      "VALIDATION",
+      ["rampUp"],
+    ]);
+    expect(
+      await pathOf({
+        fromEmail: "a@one.test",
+        dailyCap: 50,
+        rampUp: { startCap: 5, increasePerDay: 5, startedOn: "2026-02-30x" },
+      }),
+    ).toEqual(["VALIDATION", ["rampUp", "startedOn"]]);
+  });
+
   it("refuses a mailbox time zone that is not an IANA zone, with its path", async () => {
     const { cadenza } = engine();
     await expect(

@@ -561,12 +561,16 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
           timezone: "America/Los_Angeles",
           minGapSeconds: 60,
           gapJitterSeconds: 0,
+          rampUp: { startCap: 10, increasePerDay: 2, startedOn: "2026-03-02" },
           flaggedAt: null,
           flagReason: null,
           createdAt: now,
           updatedAt: now,
         });
-        expect((await store.getMailbox("m1"))?.timezone).toBe("America/Los_Angeles");
+        expect(await store.getMailbox("m1")).toMatchObject({
+          timezone: "America/Los_Angeles",
+          rampUp: { startCap: 10, increasePerDay: 2, startedOn: "2026-03-02" },
+        });
         await enrollAll(campaign.id, T0, { mailboxIds: ["m1", "m2"] });
         const pacing = { mailboxId: "m1", nextFreeAt: at(2) };
         const first = await claim(campaign.id, { mailboxId: "m1", pacing });

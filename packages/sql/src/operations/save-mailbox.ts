@@ -16,6 +16,7 @@ export async function saveMailbox({ db, dialect }: SqlContext, mailbox: Mailbox)
           reply_to: columns.reply_to,
           daily_cap: columns.daily_cap,
           timezone: columns.timezone,
+          ramp_up: columns.ramp_up,
           min_gap_seconds: columns.min_gap_seconds,
           gap_jitter_seconds: columns.gap_jitter_seconds,
           flagged_at: columns.flagged_at,
@@ -27,5 +28,5 @@ export async function saveMailbox({ db, dialect }: SqlContext, mailbox: Mailbox)
       .returningAll()
       .executeTakeFirstOrThrow(),
   );
-  return toMailbox(row);
+  return toMailbox(row, dialect.values);
 }

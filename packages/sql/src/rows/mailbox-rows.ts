@@ -1,11 +1,11 @@
-import type { Mailbox } from "@cadenza/core";
+import type { Mailbox, RampUp } from "@cadenza/core";
 import type { Insertable, Selectable } from "kysely";
 import type { MailboxesTable } from "../database.js";
 import { readTime, readTimeOrNull } from "../read-values.js";
 import type { SqlValues } from "../sql-dialect.js";
 
 /** A `mailboxes` row as a Mailbox. */
-export function toMailbox(row: Selectable<MailboxesTable>): Mailbox {
+export function toMailbox(row: Selectable<MailboxesTable>, values: SqlValues): Mailbox {
   return {
     id: row.id,
     fromName: row.from_name,
@@ -13,6 +13,7 @@ export function toMailbox(row: Selectable<MailboxesTable>): Mailbox {
     replyTo: row.reply_to,
     dailyCap: row.daily_cap,
     timezone: row.timezone,
+    rampUp: row.ramp_up === null ? null : (values.readJson(row.ramp_up) as RampUp),
     minGapSeconds: row.min_gap_seconds,
     gapJitterSeconds: row.gap_jitter_seconds,
     flaggedAt: readTimeOrNull(row.flagged_at),
@@ -34,6 +35,7 @@ export function mailboxColumns(
     reply_to: m.replyTo,
     daily_cap: m.dailyCap,
     timezone: m.timezone,
+    ramp_up: m.rampUp ? values.json(m.rampUp) : null,
     min_gap_seconds: m.minGapSeconds,
     gap_jitter_seconds: m.gapJitterSeconds,
     flagged_at: m.flaggedAt === null ? null : values.time(m.flaggedAt),

@@ -98,6 +98,7 @@ export function claimSuite(options: SqlStoreSuiteOptions): void {
         timezone: "UTC",
         minGapSeconds: 60,
         gapJitterSeconds: 0,
+        rampUp: null,
         flaggedAt: null,
         flagReason: null,
         createdAt: T0,
