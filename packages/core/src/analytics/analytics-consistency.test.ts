@@ -126,6 +126,7 @@ describe("analytics of a simulated campaign", () => {
           clicks: mine.filter((e) => e.clickedAt !== null).length,
           replies: mine.filter((e) => e.repliedAt !== null).length,
           unsubscribes: sum(unsubscribes),
+          complaints: 0,
         };
         for (const field of METRIC_COUNT_FIELDS)
           expect(v[field], `${step.stepNumber}${v.variant}.${field}`).toBe(expected[field]);

@@ -53,7 +53,10 @@ export interface EmailRecord {
   /** First human click. */
   clickedAt: Date | null;
   repliedAt: Date | null;
+  /** First bounce reported for it, hard or soft (or its refusal at send time). */
   bouncedAt: Date | null;
+  /** First spam complaint about it (a feedback-loop report). */
+  complainedAt: Date | null;
   createdAt: Date;
 }
 
@@ -90,6 +93,7 @@ export function sendingRecord(email: NewEmail, now: Date): EmailRecord {
     clickedAt: null,
     repliedAt: null,
     bouncedAt: null,
+    complainedAt: null,
     createdAt: now,
   };
 }

@@ -164,6 +164,7 @@ export async function receiveInbound(
         clickedAt: null,
         repliedAt: null,
         bouncedAt: null,
+        complainedAt: null,
         createdAt: now,
       });
       await recordReply(ctx, { emailId: email.id }, now);
