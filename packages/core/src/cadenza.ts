@@ -31,7 +31,7 @@ import { CadenzaHooks } from "./events/event-hooks.js";
 import { receiveInbound } from "./inbound/receive-inbound.js";
 import type { LeadStatus } from "./lead/lead.js";
 import { pauseLead, resumeLead } from "./lead/lead-operations.js";
-import { recordBounce, recordReply, recordUnsubscribe } from "./lead/lead-signals.js";
+import { recordBounce, recordComplaint, recordReply, recordUnsubscribe } from "./lead/lead-signals.js";
 import type { Clock, ContentGenerator, IdGenerator, RandomSource, Store, Transport } from "./ports.js";
 import { createRenderer, type MjmlCompiler } from "./render/index.js";
 import { campaignDay } from "./schedule/index.js";
@@ -232,10 +232,19 @@ export function createCadenza(options: CadenzaOptions) {
       ) => recordBounce(ctx, target, bounce, at),
       recordUnsubscribe: (target: Parameters<typeof recordUnsubscribe>[1], at?: Date) =>
         recordUnsubscribe(ctx, target, at),
+      /** Records a spam complaint reported by a provider's webhook (SES, SendGrid…) rather than by mail. */
+      recordComplaint: (
+        target: Parameters<typeof recordComplaint>[1],
+        complaint?: Parameters<typeof recordComplaint>[2],
+        at?: Date,
+      ) => recordComplaint(ctx, target, complaint, at),
     },
     tracking: createTrackingApi(ctx),
     inbound: {
-      /** Classifies and applies an inbound message (a reply, an automatic reply or a bounce report). */
+      /**
+       * Classifies and applies an inbound message: a reply, an automatic reply, a bounce or delay
+       * report, a spam complaint, or an unsubscribe request sent to the `List-Unsubscribe` address.
+       */
       receive: (message: Parameters<typeof receiveInbound>[1]) => receiveInbound(ctx, message),
     },
     dispatch: {

@@ -292,6 +292,7 @@ export interface NewEmail
     | "clickedAt"
     | "repliedAt"
     | "bouncedAt"
+    | "complainedAt"
     | "response"
     | "providerMessageId"
     | "direction"
@@ -465,6 +466,8 @@ export type EventKind =
   | "replied"
   | "auto_replied"
   | "unsubscribed"
+  | "complained"
+  | "delivery_delayed"
   | "completed"
   | "paused"
   | "resumed"
@@ -621,10 +624,23 @@ export interface Store {
   getTrackingTargets(emailIds: string[]): Promise<TrackingTarget[]>;
   /** Records opens and clicks; unique counters move only on an email's first human engagement. */
   recordEngagements(engagements: EngagementWrite[]): Promise<EngagementResult[]>;
-  /** Stores an inbound email (a reply) linked to what it answers. */
-  saveInboundEmail(email: EmailRecord): Promise<void>;
-  /** Stamps `replied_at`/`bounced_at` on an outbound email if unset; returns whether it was unset. */
-  markEmail(emailId: string, mark: "replied" | "bounced", at: Date): Promise<boolean>;
+  /**
+   * Newest outbound email to each of these addresses (lower-case) created at or after `since`, at most
+   * one per address; addresses without one are left out. For inbound mail that names only its sender
+   * or recipient (an unsubscribe by mail, a report without the returned message's headers).
+   */
+  findLastEmailsTo(addresses: string[], since: Date): Promise<EmailRecord[]>;
+  /**
+   * Stores an inbound email (a reply) linked to what it answers, once per Message-ID: returns false,
+   * storing nothing, when an inbound email with the same `messageId` is already stored (a webhook
+   * delivered twice).
+   */
+  saveInboundEmail(email: EmailRecord): Promise<boolean>;
+  /**
+   * Stamps `replied_at`, `bounced_at` or `complained_at` on an outbound email if unset; returns whether
+   * it was unset. A bounce, hard or soft, is stamped once: the stamp is what counts it once.
+   */
+  markEmail(emailId: string, mark: "replied" | "bounced" | "complained", at: Date): Promise<boolean>;
 
   // Suppression ----------------------------------------------------------------------------
   suppress(entries: Suppression[]): Promise<void>;

@@ -95,7 +95,15 @@ describe("tracking round trips through the engine", () => {
     return (await cadenza.counters(campaignId)).steps.filter((s) => s.stepNumber === 1);
   };
   const sum = async (
-    field: "opens" | "clicks" | "machineOpens" | "unsubscribes" | "replies" | "bouncedHard" | "bouncedSoft",
+    field:
+      | "opens"
+      | "clicks"
+      | "machineOpens"
+      | "unsubscribes"
+      | "replies"
+      | "bouncedHard"
+      | "bouncedSoft"
+      | "complaints",
   ) => (await stepCounters()).reduce((n, s) => n + s[field], 0);
 
   it("records a human open once and keeps an automatic fetch apart", async () => {
@@ -169,13 +177,19 @@ describe("tracking round trips through the engine", () => {
     expect(lead).toMatchObject({ status: "unsubscribed", nextEmailAt: null });
   });
 
-  it("applies real inbound mail: replies, an out-of-office, a 5.1.1 and a 4.2.2 report, and mail that matches nothing", async () => {
-    // The fixtures answer emails 1–6 of a sender; point them at the emails this engine sent.
+  it("applies real inbound mail: replies, an out-of-office, bounce, delay and complaint reports, and mail that matches nothing", async () => {
+    // The fixtures answer emails 1–8 of a sender; point them at the emails this engine sent (1–6 at
+    // the 5th to 10th, 7 and 8 at the 3rd and 2nd), in angle brackets or bare as an envelope id.
+    const sentFor = (n: number) => transport.sent[n <= 6 ? 3 + n : 9 - n]!;
     const fill = (raw: string) =>
-      raw.replace(
-        /<0192f0c4-000(\d)-7000-8000-00000000000\d@sender\.example>/g,
-        (_, n: string) => transport.sent[3 + Number(n)]!.messageId,
-      );
+      raw
+        .replace(
+          /<0192f0c4-000(\d)-7000-8000-00000000000\d@sender\.example>/g,
+          (_, n: string) => sentFor(Number(n)).messageId,
+        )
+        .replace(/0192f0c4-000(\d)-7000-8000-00000000000\d@sender\.example/g, (_, n: string) =>
+          sentFor(Number(n)).messageId.slice(1, -1),
+        );
     const post = async (name: string) => {
       const response = await fetch(`${baseUrl}/t/inbound`, {
         method: "POST",
@@ -189,17 +203,27 @@ describe("tracking round trips through the engine", () => {
     expect(await post("outlook-reply.eml")).toMatchObject({ kind: "reply", matched: true });
     expect(await post("exchange-out-of-office.eml")).toMatchObject({ kind: "auto_reply", matched: true });
     expect(await post("postfix-dsn-5.1.1.eml")).toMatchObject({ kind: "bounce", matched: true });
-    expect(await post("mailbox-full-4.2.2.eml")).toMatchObject({ kind: "bounce", matched: true });
+    // A delay warning: recorded, not counted.
+    expect(await post("mailbox-full-4.2.2.eml")).toMatchObject({ kind: "delay", matched: true });
+    expect(await post("yahoo-arf-complaint.eml")).toMatchObject({ kind: "complaint", matched: true });
+    // No returned headers: matched by its envelope id, whatever address it names.
+    expect(await post("exchange-online-ndr-5.1.10.eml")).toMatchObject({ kind: "bounce", matched: true });
     expect(await post("reply-no-match.eml")).toMatchObject({ matched: false });
     expect(await sum("replies")).toBe(2);
-    expect(await sum("bouncedHard")).toBe(1);
-    expect(await sum("bouncedSoft")).toBe(1);
+    expect(await sum("bouncedHard")).toBe(2);
+    expect(await sum("bouncedSoft")).toBe(0);
+    expect(await sum("complaints")).toBe(1);
     const status = (i: number) =>
       store.getLead(transport.sent[i]!.idempotencyKey.split(":")[0]!).then((l) => l?.status);
     expect(await status(5)).toBe("replied");
     expect(await status(6)).toBe("replied");
     expect(await status(8)).toBe("bounced");
     expect(await status(9)).toBe("active");
+    expect(await status(2)).toBe("unsubscribed");
+    expect(await status(1)).toBe("bounced");
+    expect(await store.findSuppressed([transport.sent[2]!.to.email])).toEqual(
+      new Set([transport.sent[2]!.to.email]),
+    );
   });
 
   const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

@@ -54,6 +54,8 @@ describe("parseInboundEmail on real-shaped messages", () => {
       status: "5.1.1",
       policy: false,
       recipient: "nobody@customer.example",
+      originalRecipient: "nobody@customer.example",
+      addressRejected: true,
       originalMessageId: "<0192f0c4-0005-7000-8000-000000000005@sender.example>",
       envelopeId: null,
       diagnostic:
@@ -61,18 +63,57 @@ describe("parseInboundEmail on real-shaped messages", () => {
     });
   });
 
-  it("reads a 4.2.2 mailbox-full delay report as a soft bounce", async () => {
+  it("reads Postfix's 4.2.2 delay warning (still being retried) as a delay, not a bounce", async () => {
     const message = await parseInboundEmail(fixture("mailbox-full-4.2.2.eml"));
     expect(message.reportParts.map((p) => p.contentType)).toEqual([
       "message/delivery-status",
       "text/rfc822-headers",
     ]);
     expect(classifyInbound(message)).toMatchObject({
-      kind: "bounce",
-      bounceType: "soft",
+      kind: "delay",
       status: "4.2.2",
       recipient: "full.box@customer.example",
       originalMessageId: "<0192f0c4-0006-7000-8000-000000000006@sender.example>",
+    });
+  });
+
+  it("reads Yahoo's feedback-loop report (ARF) as a complaint about the message it returns", async () => {
+    const message = await parseInboundEmail(fixture("yahoo-arf-complaint.eml"));
+    expect(message.reportParts.map((p) => p.contentType)).toEqual([
+      "message/feedback-report",
+      "message/rfc822",
+    ]);
+    expect(classifyInbound(message)).toEqual({
+      kind: "complaint",
+      feedbackType: "abuse",
+      recipient: "jane.doe@yahoo.example",
+      originalMessageId: "<0192f0c4-0007-7000-8000-000000000007@sender.example>",
+      reporter: "Yahoo!-Mail-Feedback/2.0",
+    });
+  });
+
+  it("reads a complaint Amazon SES forwards, with the headers only and the recipient redacted, never as a reply", async () => {
+    const message = await parseInboundEmail(fixture("ses-forwarded-complaint.eml"));
+    expect(classifyInbound(message)).toEqual({
+      kind: "complaint",
+      feedbackType: "abuse",
+      recipient: null,
+      originalMessageId: "<0100018c2f3a0a0a-0008-000000@email.amazonses.com>",
+      reporter: "Amazon SES Feedback Forwarding",
+    });
+  });
+
+  it("reads an Exchange Online report without the returned headers by its envelope id and recipient", async () => {
+    const message = await parseInboundEmail(fixture("exchange-online-ndr-5.1.10.eml"));
+    expect(message.reportParts.map((p) => p.contentType)).toEqual(["message/delivery-status"]);
+    expect(classifyInbound(message)).toMatchObject({
+      kind: "bounce",
+      bounceType: "hard",
+      status: "5.1.10",
+      recipient: "gone@customer.example",
+      addressRejected: true,
+      originalMessageId: null,
+      envelopeId: "0192f0c4-0008-7000-8000-000000000008@sender.example",
     });
   });
 

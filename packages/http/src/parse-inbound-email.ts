@@ -3,9 +3,9 @@ import { type AddressObject, type ParsedMail, simpleParser } from "mailparser";
 import { type InboundMessage, inboundMessageSchema } from "./core-tracking.js";
 import { readStream } from "./read-body.js";
 
-/** Parts of a report kept as text for classification (RFC 3464, RFC 6533, RFC 8098). */
+/** Parts of a report kept as text for classification (RFC 3464, RFC 5965, RFC 6533, RFC 8098). */
 const REPORT_PART =
-  /^(?:message\/(?:delivery-status|global-delivery-status|rfc822|global|global-headers|disposition-notification)|text\/rfc822-headers)$/i;
+  /^(?:message\/(?:delivery-status|global-delivery-status|feedback-report|rfc822|global|global-headers|disposition-notification)|text\/rfc822-headers)$/i;
 /** A returned message can be large; its headers are at the start. */
 const MAX_REPORT_PART_CHARS = 64 * 1024;
 /** Largest message read from a stream by default. */
@@ -19,7 +19,8 @@ export interface ParseInboundEmailOptions {
 
 /**
  * Parses a raw RFC 5322 message (with mailparser) into the `InboundMessage` that
- * `classifyInbound` and `matchKeys` read, keeping delivery-status and returned-header parts as text.
+ * `classifyInbound` and `matchKeys` read, keeping delivery-status, feedback-report and returned-message
+ * parts as text.
  *
  * ```ts
  * const message = await parseInboundEmail(rawBytes);

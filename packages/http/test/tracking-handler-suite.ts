@@ -247,7 +247,9 @@ export function runTrackingHandlerSuite(adapter: string, serve: ServeHandlers): 
         ["outlook-reply.eml", "reply", false],
         ["exchange-out-of-office.eml", "auto_reply", false],
         ["postfix-dsn-5.1.1.eml", "bounce", false],
-        ["mailbox-full-4.2.2.eml", "bounce", false],
+        ["mailbox-full-4.2.2.eml", "delay", false],
+        ["yahoo-arf-complaint.eml", "complaint", false],
+        ["exchange-online-ndr-5.1.10.eml", "bounce", false],
         ["reply-no-match.eml", "reply", false],
       ])("classifies %s as %s (matched: %s)", async (name, kind, matched) => {
         const response = await post(fixture(name));

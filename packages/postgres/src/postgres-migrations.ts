@@ -318,6 +318,23 @@ END $$`,
       `ALTER TABLE mailboxes ADD COLUMN ramp_up JSONB`,
     ],
   },
+  {
+    id: 8,
+    name: "0008_inbound_reports",
+    // Spam complaints are counted per step, variant and day, and stamped on the email they report, so
+    // each counts once. An inbound message is stored once per Message-ID (a webhook retried delivers it
+    // again): copies stored before are removed, the first kept, and a unique index holds it from now on.
+    statements: [
+      `ALTER TABLE emails ADD COLUMN complained_at TIMESTAMPTZ`,
+      `ALTER TABLE step_variant_counters ADD COLUMN complaints INTEGER NOT NULL DEFAULT 0`,
+      `ALTER TABLE campaign_daily_counters ADD COLUMN complaints INTEGER NOT NULL DEFAULT 0`,
+      `DELETE FROM emails WHERE direction = 'inbound' AND EXISTS (
+  SELECT 1 FROM emails AS kept
+   WHERE kept.direction = 'inbound' AND kept.message_id = emails.message_id
+     AND (kept.created_at < emails.created_at OR (kept.created_at = emails.created_at AND kept.id::text < emails.id::text)))`,
+      `CREATE UNIQUE INDEX emails_inbound_message_id ON emails (message_id) WHERE direction = 'inbound'`,
+    ],
+  },
 ];
 
 /** The table migrations are recorded in. */

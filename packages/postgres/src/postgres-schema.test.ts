@@ -3,6 +3,7 @@ import { AUDIT_QUERIES } from "@cadenza/sql";
 import { seedCampaign } from "@cadenza/sql/testing";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { POSTGRES_MIGRATIONS } from "./postgres-migrations.js";
 import { postgresStore } from "./postgres-store.js";
 import {
   describeUnreachable,
@@ -34,12 +35,49 @@ if (await postgresReachable()) {
   }
 
   describe("postgresStore schema", () => {
+    it("migration 0008_inbound_reports keeps the first of inbound copies stored twice, then refuses a second copy", async () => {
+      const name = schema();
+      const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
+      const inbound = (id: string, messageId: string, createdAt: string) =>
+        pool.query(
+          `INSERT INTO emails (id, direction, status, message_id, subject, body, to_email, from_email, created_at)
+           VALUES ($1, 'inbound', 'received', $2, 'Re: Hello', 'Yes', 'ana@sender.test', 'a@example.com', $3)`,
+          [id, messageId, createdAt],
+        );
+      try {
+        await pool.query(`CREATE SCHEMA ${quoteIdent(name)}`);
+        await pool.query(`SET search_path TO ${quoteIdent(name)}`);
+        const [inboundReports, ...later] = POSTGRES_MIGRATIONS.filter((m) => m.id >= 8);
+        expect(inboundReports?.name).toBe("0008_inbound_reports");
+        expect(later).toEqual([]);
+        for (const m of POSTGRES_MIGRATIONS.filter((m) => m.id < 8))
+          for (const s of m.statements) await pool.query(s);
+        await inbound("00000000-0000-7000-8000-000000000002", "<r1@gmail.test>", "2026-01-05T10:00:01Z");
+        await inbound("00000000-0000-7000-8000-000000000001", "<r1@gmail.test>", "2026-01-05T10:00:02Z");
+        await inbound("00000000-0000-7000-8000-000000000003", "<r2@gmail.test>", "2026-01-05T10:00:03Z");
+        for (const s of inboundReports!.statements) await pool.query(s);
+        const { rows } = await pool.query("SELECT id::text, message_id FROM emails ORDER BY id");
+        expect(rows).toEqual([
+          { id: "00000000-0000-7000-8000-000000000002", message_id: "<r1@gmail.test>" },
+          { id: "00000000-0000-7000-8000-000000000003", message_id: "<r2@gmail.test>" },
+        ]);
+        const again = await inbound(
+          "00000000-0000-7000-8000-000000000004",
+          "<r2@gmail.test>",
+          "2026-01-05T10:00:04Z",
+        ).catch((e: { code?: string }) => e.code);
+        expect(again).toBe("23505");
+      } finally {
+        await pool.end();
+      }
+    });
+
     it("migrates once when several processes start at the same time", async () => {
       const name = schema();
       const stores = Array.from({ length: 4 }, () => postgresStore(TEST_DATABASE_URL, { schema: name }));
       const results = await Promise.all(stores.map((s) => s.migrate()));
       expect(results.filter((r) => r.applied.length > 0)).toHaveLength(1);
-      expect(results.every((r) => r.version === 7)).toBe(true);
+      expect(results.every((r) => r.version === 8)).toBe(true);
       const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL });
       const { rows } = await pool.query(`SELECT id, name FROM ${quoteIdent(name)}.cadenza_migrations`);
       expect(rows).toEqual([
@@ -50,6 +88,7 @@ if (await postgresReachable()) {
         { id: 5, name: "0005_foreign_key_indexes" },
         { id: 6, name: "0006_provider_message_ids" },
         { id: 7, name: "0007_mailbox_day_and_ramp" },
+        { id: 8, name: "0008_inbound_reports" },
       ]);
       await pool.end();
       for (const s of stores) await s.close();

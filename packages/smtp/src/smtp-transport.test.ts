@@ -195,4 +195,31 @@ describe("smtpTransport against a real SMTP server", () => {
       response: "Connection pool was closed",
     });
   });
+
+  it("asks a server that offers DSN for reports naming the email by its Message-ID, with headers only", async () => {
+    const dsnServer = await startTestSmtpServer({ dsn: true });
+    try {
+      const transport = smtpTransport(mailboxAt(dsnServer.port));
+      const message = outboundMessage();
+      expect(await transport.send(message)).toMatchObject({ status: "accepted" });
+      await transport.close();
+      const [received] = dsnServer.received;
+      expect(received?.mailFromParams).toEqual({ RET: "HDRS", ENVID: message.messageId.slice(1, -1) });
+      expect(received?.rcptToParams).toEqual([
+        { NOTIFY: "FAILURE,DELAY", ORCPT: "rfc822;grace@navy.example" },
+      ]);
+    } finally {
+      await dsnServer.close();
+    }
+  });
+
+  it("sends no DSN parameter to a server that does not offer DSN, and delivers all the same", async () => {
+    const transport = smtpTransport(mailboxAt(server.port));
+    const message = outboundMessage();
+    expect(await transport.send(message)).toMatchObject({ status: "accepted" });
+    await transport.close();
+    const received = await receivedWithMessageId(message.messageId);
+    expect(received.mailFromParams).toEqual({});
+    expect(received.rcptToParams).toEqual([{}]);
+  });
 });

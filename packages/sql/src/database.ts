@@ -26,6 +26,8 @@ export interface CounterColumns {
   clicks: Defaulted<number>;
   replies: Defaulted<number>;
   unsubscribes: Defaulted<number>;
+  /** Added by a later migration. */
+  complaints: Defaulted<number>;
 }
 
 /** The audit's `campaigns` table plus the settings the engine needs. */
@@ -172,8 +174,9 @@ export interface EmailsTable {
   bounced_at: SqlTime | null;
   created_at: SqlTime;
   updated_at: SqlTime;
-  /** Added by a later migration, hence last. */
+  /** Added by later migrations, hence last. */
   provider_message_id: string | null;
+  complained_at: SqlTime | null;
 }
 
 /** Sending identities, with the pacing cursor the claim moves. */

@@ -20,6 +20,7 @@ import { createCampaign } from "./operations/create-campaign.js";
 import { deleteCampaign } from "./operations/delete-campaign.js";
 import { deleteMailbox } from "./operations/delete-mailbox.js";
 import { enrollProspects } from "./operations/enroll-prospects.js";
+import { findLastEmailsTo } from "./operations/find-last-emails-to.js";
 import { findSuppressed, listSuppressions } from "./operations/find-suppressed.js";
 import { getCampaign, listCampaigns } from "./operations/get-campaigns.js";
 import { getCounters } from "./operations/get-counters.js";
@@ -188,6 +189,7 @@ export function createSqlStore(config: SqlStoreConfig): SqlStore {
     listEmails: (query) => run((c) => listEmails(c, query)),
     getTrackingTargets: (emailIds) => run((c) => getTrackingTargets(c, emailIds)),
     recordEngagements: (engagements) => run((c) => recordEngagements(c, engagements)),
+    findLastEmailsTo: (addresses, since) => run((c) => findLastEmailsTo(c, addresses, since)),
     saveInboundEmail: (email) => run((c) => saveInboundEmail(c, email)),
     markEmail: (emailId, mark, at) => run((c) => markEmail(c, emailId, mark, at)),
 

@@ -331,6 +331,23 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE mailboxes ADD COLUMN ramp_up TEXT CHECK (ramp_up IS NULL OR json_valid(ramp_up))`,
     ],
   },
+  {
+    id: 9,
+    name: "0009_inbound_reports",
+    // Spam complaints are counted per step, variant and day, and stamped on the email they report, so
+    // each counts once. An inbound message is stored once per Message-ID (a webhook retried delivers it
+    // again): copies stored before are removed, the first kept, and a unique index holds it from now on.
+    statements: [
+      `ALTER TABLE emails ADD COLUMN complained_at TEXT`,
+      `ALTER TABLE step_variant_counters ADD COLUMN complaints INTEGER NOT NULL DEFAULT 0`,
+      `ALTER TABLE campaign_daily_counters ADD COLUMN complaints INTEGER NOT NULL DEFAULT 0`,
+      `DELETE FROM emails WHERE direction = 'inbound' AND EXISTS (
+  SELECT 1 FROM emails AS kept
+   WHERE kept.direction = 'inbound' AND kept.message_id = emails.message_id
+     AND (kept.created_at < emails.created_at OR (kept.created_at = emails.created_at AND kept.id < emails.id)))`,
+      `CREATE UNIQUE INDEX emails_inbound_message_id ON emails (message_id) WHERE direction = 'inbound'`,
+    ],
+  },
 ];
 
 /** The table migrations are recorded in. */

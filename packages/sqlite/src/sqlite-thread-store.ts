@@ -54,6 +54,7 @@ const METHODS = [
   "listEmails",
   "getTrackingTargets",
   "recordEngagements",
+  "findLastEmailsTo",
   "saveInboundEmail",
   "markEmail",
   "suppress",

@@ -63,7 +63,9 @@ describe("analytics of a simulated campaign", () => {
     await cadenza.audience.enroll(campaign.id, { filter: {} });
     await cadenza.campaigns.activate(campaign.id);
 
-    const softBounces = new Map<string, number>();
+    const hardBounces = new Set<string>();
+    const softBounces = new Set<string>();
+    const complaints = new Set<string>();
     const unsubscribes = new Map<string, number>();
     const firstDay = campaignDay(clock.now(), ZONE);
     const end = clock.now().getTime() + 14 * 86_400_000;
@@ -82,11 +84,18 @@ describe("analytics of a simulated campaign", () => {
         else if (roll < 0.08) {
           await cadenza.leads.recordUnsubscribe({ emailId });
           unsubscribes.set(emailId, (unsubscribes.get(emailId) ?? 0) + 1);
-        } else if (roll < 0.09)
+        } else if (roll < 0.09) {
           await cadenza.leads.recordBounce({ emailId }, { type: "hard", status: "5.1.1" });
-        else if (roll < 0.11) {
+          hardBounces.add(emailId);
+        } else if (roll < 0.11) {
+          // The same report twice (a webhook retried): one bounce.
           await cadenza.leads.recordBounce({ emailId }, { type: "soft", status: "4.2.2" });
-          softBounces.set(emailId, (softBounces.get(emailId) ?? 0) + 1);
+          await cadenza.leads.recordBounce({ emailId }, { type: "soft", status: "4.2.2" });
+          softBounces.add(emailId);
+        } else if (roll < 0.12) {
+          await cadenza.leads.recordComplaint({ emailId });
+          await cadenza.leads.recordComplaint({ emailId });
+          complaints.add(emailId);
         } else if (roll < 0.5) {
           const human = { emailId, at: now, day, machine: false };
           await store.recordEngagements([{ ...human, kind: "open", eventId: `o-${emailId}` }]);
@@ -113,20 +122,25 @@ describe("analytics of a simulated campaign", () => {
       for (const v of step.variants) {
         const mine = emails.filter((e) => e.stepNumber === step.stepNumber && e.variant === v.variant);
         const sum = (m: Map<string, number>) => mine.reduce((n, e) => n + (m.get(e.id) ?? 0), 0);
-        const bouncedHard = mine.filter((e) => e.bouncedAt !== null).length;
+        const count = (s: Set<string>) => mine.filter((e) => s.has(e.id)).length;
+        // Refused at send time, or reported hard afterwards; every bounce stamps its email once.
+        const bouncedHard = mine.filter((e) => e.bouncedAt !== null && !softBounces.has(e.id)).length;
+        expect(bouncedHard).toBeGreaterThanOrEqual(count(hardBounces));
         const expected: MetricCounts = {
           sent: mine.length,
-          delivered: mine.length - bouncedHard - sum(softBounces),
+          delivered: mine.length - bouncedHard - count(softBounces),
           unknown: mine.filter((e) => e.status === "unknown").length,
           bouncedHard,
-          bouncedSoft: sum(softBounces),
-          bounces: bouncedHard + sum(softBounces),
+          bouncedSoft: count(softBounces),
+          bounces: bouncedHard + count(softBounces),
           opens: mine.filter((e) => e.openedAt !== null).length,
           machineOpens: mine.filter((e) => e.machineOpenedAt !== null).length,
           clicks: mine.filter((e) => e.clickedAt !== null).length,
           replies: mine.filter((e) => e.repliedAt !== null).length,
           unsubscribes: sum(unsubscribes),
+          complaints: count(complaints),
         };
+        expect(v.rates.bounceRate).toBeLessThanOrEqual(1);
         for (const field of METRIC_COUNT_FIELDS)
           expect(v[field], `${step.stepNumber}${v.variant}.${field}`).toBe(expected[field]);
         expect(v.opens).toBeLessThanOrEqual(v.sent);
@@ -150,6 +164,7 @@ describe("analytics of a simulated campaign", () => {
       "clicks",
       "replies",
       "unsubscribes",
+      "complaints",
     ] as const) {
       expect(metrics.total[field], field).toBeGreaterThan(0);
     }

@@ -37,7 +37,7 @@ const consistentRow = fc
     f: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 8, maxLength: 8 }),
   })
   .map(({ sent, f }): StepCounters => {
-    const part = (n: number, i: number) => Math.floor(n * f[i]!);
+    const part = (n: number, i: number) => Math.floor(n * (f[i % f.length] ?? 0));
     const bouncedHard = part(sent, 0);
     const bouncedSoft = part(sent - bouncedHard, 1);
     const delivered = sent - bouncedHard - bouncedSoft;
@@ -52,6 +52,7 @@ const consistentRow = fc
       clicks: part(opens, 5),
       replies: part(delivered, 6),
       unsubscribes: part(delivered - part(delivered, 6), 7),
+      complaints: part(delivered, 1),
     };
   });
 
@@ -103,6 +104,7 @@ describe("campaign metrics", () => {
         clicks: 20,
         replies: 9,
         unsubscribes: 3,
+        complaints: 2,
       }),
       ...counterDeltas(campaign.id, 1, "B", { sent: 100, opens: 50, replies: 1 }),
     ]);
@@ -117,6 +119,7 @@ describe("campaign metrics", () => {
       replyRate: 9 / 185,
       bounceRate: 15 / 200,
       unsubscribeRate: 3 / 185,
+      complaintRate: 2 / 185,
     });
     const total = metrics.steps[0]!.total;
     expect(total).toMatchObject({ sent: 300, delivered: 285, opens: 124, replies: 10 });
@@ -135,7 +138,7 @@ describe("campaign metrics", () => {
     ]);
     for (const m of [metrics.total, ...metrics.steps.flatMap((s) => [s.total, ...s.variants])]) {
       expect(m.sent).toBe(0);
-      expect(allRates(m)).toEqual([0, 0, 0, 0, 0, 0, 0]);
+      expect(allRates(m)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
     }
     expect(metrics.leads.total).toBe(0);
   });
@@ -158,6 +161,7 @@ describe("campaign metrics", () => {
       clicks: 0,
       replies: 0,
       unsubscribes: 0,
+      complaints: 0,
     };
     const metrics = buildCampaignMetrics(campaign, countersFor([[row, row], [row]], []));
     expect(metrics.steps.map((s) => [s.stepNumber, s.variants.map((v) => v.variant)])).toEqual([

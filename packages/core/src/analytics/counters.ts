@@ -20,6 +20,8 @@ export const STEP_COUNTER_FIELDS = [
   "clicks",
   "replies",
   "unsubscribes",
+  /** Emails a recipient reported as spam (a feedback-loop complaint), at most one per email. */
+  "complaints",
 ] as const;
 export type StepCounterField = (typeof STEP_COUNTER_FIELDS)[number];
 
@@ -91,6 +93,7 @@ export const AUDIT_COUNTER_COLUMNS: Record<
     campaign: "replies_received",
   },
   unsubscribes: { step: null, variantA: null, variantB: null, campaign: null },
+  complaints: { step: null, variantA: null, variantB: null, campaign: null },
 };
 
 /**

@@ -15,7 +15,10 @@ export interface MetricCounts {
   unknown: number;
   /** Hard bounces: refused at send time or reported afterwards (one per email). */
   bouncedHard: number;
-  /** Soft bounces reported after sending (one per report). */
+  /**
+   * Soft bounces reported after sending (one per email; an email counts once as a bounce, hard or
+   * soft). Delay warnings are not bounces.
+   */
   bouncedSoft: number;
   /** bouncedHard + bouncedSoft. */
   bounces: number;
@@ -28,6 +31,8 @@ export interface MetricCounts {
   /** Leads that replied, counted against the email they answered. */
   replies: number;
   unsubscribes: number;
+  /** Emails reported as spam by their recipient (feedback-loop complaints), one per email. */
+  complaints: number;
 }
 
 /** Rates of a `MetricCounts`, each 0 when its denominator is 0. */
@@ -46,6 +51,8 @@ export interface MetricRates {
   bounceRate: number;
   /** unsubscribes / delivered. */
   unsubscribeRate: number;
+  /** complaints / delivered: the spam rate mailbox providers hold senders to (Gmail and Yahoo: below 0.3 %). */
+  complaintRate: number;
 }
 
 /** Counts with their rates. */
@@ -66,6 +73,7 @@ export const METRIC_COUNT_FIELDS = [
   "clicks",
   "replies",
   "unsubscribes",
+  "complaints",
 ] as const satisfies readonly (keyof MetricCounts)[];
 
 function withRates(counts: MetricCounts): Metrics {
@@ -79,6 +87,7 @@ function withRates(counts: MetricCounts): Metrics {
       replyRate: rate(counts.replies, counts.delivered),
       bounceRate: rate(counts.bounces, counts.sent),
       unsubscribeRate: rate(counts.unsubscribes, counts.delivered),
+      complaintRate: rate(counts.complaints, counts.delivered),
     },
   };
 }
@@ -98,6 +107,7 @@ export function metricsFromCounters(counters: StepCounters): Metrics {
     clicks: counters.clicks,
     replies: counters.replies,
     unsubscribes: counters.unsubscribes,
+    complaints: counters.complaints,
   });
 }
 

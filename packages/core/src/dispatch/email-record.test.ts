@@ -41,6 +41,7 @@ describe("sendingRecord", () => {
       clickedAt: null,
       repliedAt: null,
       bouncedAt: null,
+      complainedAt: null,
       createdAt: now,
     });
     expect(record).not.toHaveProperty("leaseToken");

@@ -53,9 +53,23 @@ export interface EmailRecord {
   /** First human click. */
   clickedAt: Date | null;
   repliedAt: Date | null;
+  /** First bounce reported for it, hard or soft (or its refusal at send time). */
   bouncedAt: Date | null;
+  /** First spam complaint about it (a feedback-loop report). */
+  complainedAt: Date | null;
   createdAt: Date;
 }
+
+/** The stamps of an email record nothing has happened to yet: not sent, opened, answered or reported. */
+export const NOTHING_HAPPENED_YET = {
+  sentAt: null,
+  openedAt: null,
+  machineOpenedAt: null,
+  clickedAt: null,
+  repliedAt: null,
+  bouncedAt: null,
+  complainedAt: null,
+} as const;
 
 /** The record a store writes for `beginSends`: the email as `sending`, with no outcome or engagement yet. */
 export function sendingRecord(email: NewEmail, now: Date): EmailRecord {
@@ -84,12 +98,7 @@ export function sendingRecord(email: NewEmail, now: Date): EmailRecord {
     generated: email.generated,
     links: email.links,
     counterDay: email.counterDay,
-    sentAt: null,
-    openedAt: null,
-    machineOpenedAt: null,
-    clickedAt: null,
-    repliedAt: null,
-    bouncedAt: null,
+    ...NOTHING_HAPPENED_YET,
     createdAt: now,
   };
 }

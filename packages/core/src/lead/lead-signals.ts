@@ -1,6 +1,7 @@
 import type { EmailRecord } from "../dispatch/email-record.js";
 import type { EngineContext } from "../engine-context.js";
 import { CadenzaError } from "../errors.js";
+import type { LeadChange } from "../ports.js";
 import { changeLead, emailCounter, type LeadChangeResult } from "./lead-operations.js";
 
 /** Where a reply, bounce or unsubscribe points: a sent email (preferred) or a lead. */
@@ -22,6 +23,13 @@ async function resolve(
     });
   }
   return { email, leadId: email.leadId };
+}
+
+/** The address of a lead's prospect: what a hard bounce, a complaint or an unsubscribe suppresses. */
+async function addressOf(ctx: EngineContext, leadId: string): Promise<string | null> {
+  const lead = await ctx.store.getLead(leadId);
+  const [prospect] = lead ? await ctx.store.getProspects([lead.prospectId]) : [];
+  return prospect?.email ?? null;
 }
 
 async function timezoneOf(ctx: EngineContext, campaignId: string | null): Promise<string> {
@@ -57,7 +65,9 @@ export async function recordReply(
 
 /**
  * Records a bounce reported after sending (a DSN or a provider webhook). Hard: the lead bounces and the
- * address is suppressed everywhere. Soft: counted, and the sequence goes on.
+ * address is suppressed everywhere. Soft: counted, and the sequence goes on. An email counts as bounced
+ * once, as the type its first report gave: a second report of the same email (a webhook delivered
+ * twice, a hard report after a soft one) moves no counter and, when soft, records nothing.
  */
 export async function recordBounce(
   ctx: EngineContext,
@@ -68,36 +78,23 @@ export async function recordBounce(
   const { email, leadId } = await resolve(ctx, target);
   const timezone = await timezoneOf(ctx, email?.campaignId ?? null);
   const reason = [bounce.status, bounce.reason].filter(Boolean).join(" ") || `${bounce.type} bounce`;
+  const first = email ? await ctx.store.markEmail(email.id, "bounced", at) : true;
   if (bounce.type === "soft") {
-    const counters = emailCounter(email, "bouncedSoft", timezone, at);
-    const event = {
-      id: ctx.ids.id(),
-      kind: "bounced" as const,
-      campaignId: email?.campaignId ?? null,
-      leadId,
-      emailId: email?.id ?? null,
-      at,
-      data: { type: "soft", status: bounce.status ?? null, reason },
-    };
-    // A soft bounce changes no status; the version fence only orders it with other writers.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const lead = await ctx.store.getLead(leadId);
-      if (!lead) return null;
-      const result = await ctx.store.applyLeadChanges([
-        { leadId, expectedVersion: lead.version, set: {}, counters, event },
-      ]);
-      if (result.applied.length > 0) {
-        await ctx.hooks.emit([event]);
-        return { lead, changed: false };
-      }
-    }
-    throw new CadenzaError("CONFLICT", {
-      message: `Lead ${leadId} kept changing while recording a soft bounce`,
+    if (!first) return null;
+    return recordBesideStatus(ctx, leadId, {
+      counters: emailCounter(email, "bouncedSoft", timezone, at),
+      event: {
+        id: ctx.ids.id(),
+        kind: "bounced",
+        campaignId: email?.campaignId ?? null,
+        leadId,
+        emailId: email?.id ?? null,
+        at,
+        data: { type: "soft", status: bounce.status ?? null, reason },
+      },
     });
   }
-  const first = email ? await ctx.store.markEmail(email.id, "bounced", at) : true;
-  const lead = await ctx.store.getLead(leadId);
-  const [prospect] = lead ? await ctx.store.getProspects([lead.prospectId]) : [];
+  const address = await addressOf(ctx, leadId);
   return changeLead(
     ctx,
     leadId,
@@ -106,13 +103,85 @@ export async function recordBounce(
       eventKind: "bounced",
       email,
       counters: (_lead, e) => (first ? emailCounter(e, "bouncedHard", timezone, at) : []),
-      suppress: prospect?.email
-        ? { email: prospect.email, reason: `hard bounce ${bounce.status ?? ""}`.trim() }
-        : undefined,
+      suppress: address ? { email: address, reason: `hard bounce ${bounce.status ?? ""}`.trim() } : undefined,
       data: { type: "hard", status: bounce.status ?? null, reason },
     },
     true,
   );
+}
+
+/**
+ * Records a spam complaint (a feedback-loop report) about a sent email: the recipient opted out in the
+ * strongest terms, so the lead stops as `unsubscribed`, the address is suppressed for every campaign,
+ * and the complaint counter of the step and variant moves once per email. A lead that had already
+ * stopped keeps its status; the complaint is still counted, suppressed and recorded. Idempotent.
+ */
+export async function recordComplaint(
+  ctx: EngineContext,
+  target: SignalTarget,
+  complaint: { feedbackType?: string | null; reporter?: string | null } = {},
+  at = ctx.clock.now(),
+): Promise<LeadChangeResult | null> {
+  const { email, leadId } = await resolve(ctx, target);
+  const timezone = await timezoneOf(ctx, email?.campaignId ?? null);
+  const first = email ? await ctx.store.markEmail(email.id, "complained", at) : true;
+  if (!first) return null;
+  const address = await addressOf(ctx, leadId);
+  const suppress = address ? { email: address, reason: "spam complaint" } : undefined;
+  const counters = emailCounter(email, "complaints", timezone, at);
+  const data = { feedbackType: complaint.feedbackType ?? "abuse", reporter: complaint.reporter ?? null };
+  const result = await changeLead(
+    ctx,
+    leadId,
+    {
+      event: { type: "unsubscribed", at },
+      eventKind: "complained",
+      email,
+      counters: () => counters,
+      suppress,
+      data,
+    },
+    true,
+  );
+  if (result.changed) return result;
+  return recordBesideStatus(ctx, leadId, {
+    counters,
+    suppress,
+    event: {
+      id: ctx.ids.id(),
+      kind: "complained",
+      campaignId: result.lead.campaignId,
+      leadId,
+      emailId: email?.id ?? null,
+      at,
+      data: { from: result.lead.status, to: result.lead.status, ...data },
+    },
+  });
+}
+
+/**
+ * Writes counters, a suppression and an event for a lead without changing its status (a soft bounce,
+ * a complaint about a lead that had stopped): the version fence only orders the write with others.
+ */
+async function recordBesideStatus(
+  ctx: EngineContext,
+  leadId: string,
+  write: Pick<LeadChange, "counters" | "suppress" | "event">,
+): Promise<LeadChangeResult | null> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const lead = await ctx.store.getLead(leadId);
+    if (!lead) return null;
+    const result = await ctx.store.applyLeadChanges([
+      { leadId, expectedVersion: lead.version, set: {}, ...write },
+    ]);
+    if (result.applied.length > 0) {
+      await ctx.hooks.emit([write.event]);
+      return { lead, changed: false };
+    }
+  }
+  throw new CadenzaError("CONFLICT", {
+    message: `Lead ${leadId} kept changing while recording a ${write.event.kind} event`,
+  });
 }
 
 /**
@@ -126,8 +195,7 @@ export async function recordUnsubscribe(
 ): Promise<LeadChangeResult> {
   const { email, leadId } = await resolve(ctx, target);
   const timezone = await timezoneOf(ctx, email?.campaignId ?? null);
-  const lead = await ctx.store.getLead(leadId);
-  const [prospect] = lead ? await ctx.store.getProspects([lead.prospectId]) : [];
+  const address = await addressOf(ctx, leadId);
   const result = await changeLead(
     ctx,
     leadId,
@@ -136,13 +204,13 @@ export async function recordUnsubscribe(
       eventKind: "unsubscribed",
       email,
       counters: (_lead, e) => emailCounter(e, "unsubscribes", timezone, at),
-      suppress: prospect?.email ? { email: prospect.email, reason: "unsubscribed" } : undefined,
+      suppress: address ? { email: address, reason: "unsubscribed" } : undefined,
     },
     true,
   );
-  if (!result.changed && prospect?.email) {
+  if (!result.changed && address) {
     await ctx.store.suppress([
-      { email: prospect.email, reason: "unsubscribed", campaignId: lead?.campaignId ?? null, createdAt: at },
+      { email: address, reason: "unsubscribed", campaignId: result.lead.campaignId, createdAt: at },
     ]);
   }
   return result;

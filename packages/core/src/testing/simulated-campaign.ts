@@ -122,6 +122,14 @@ export async function simulateCampaign(store: Store): Promise<void> {
       } else if (roll < 0.11) {
         await cadenza.leads.recordBounce({ emailId }, { type: "hard", status: "5.1.1" });
         stoppedAt.set(email.leadId, clock.now());
+      } else if (roll < 0.12) {
+        // Reported twice, as feedback loops and retried webhooks do: one complaint.
+        await cadenza.leads.recordComplaint({ emailId });
+        await cadenza.leads.recordComplaint({ emailId });
+        stoppedAt.set(email.leadId, clock.now());
+      } else if (roll < 0.14) {
+        await cadenza.leads.recordBounce({ emailId }, { type: "soft", status: "4.2.2" });
+        await cadenza.leads.recordBounce({ emailId }, { type: "soft", status: "4.2.2" });
       } else if (roll < 0.5) {
         await store.recordEngagements([
           {
@@ -182,7 +190,9 @@ export async function simulateCampaign(store: Store): Promise<void> {
     const mine = emails.filter((e) => e.stepNumber === row.stepNumber && e.variant === row.variant);
     expect(row.sent).toBe(mine.length);
     expect(row.opens).toBe(mine.filter((e) => e.openedAt !== null).length);
-    expect(row.bouncedHard).toBe(mine.filter((e) => e.bouncedAt !== null).length);
+    // Each email counts once as a bounce, hard or soft, and once as a complaint.
+    expect(row.bouncedHard + row.bouncedSoft).toBe(mine.filter((e) => e.bouncedAt !== null).length);
+    expect(row.complaints).toBe(mine.filter((e) => e.complainedAt !== null).length);
     expect(row.opens).toBeLessThanOrEqual(row.sent);
   }
   expect(counters.steps.filter((s) => s.stepNumber === 1).map((s) => s.variant)).toEqual(["A", "B"]);
@@ -208,4 +218,6 @@ export async function simulateCampaign(store: Store): Promise<void> {
   expect(leads.filter((l) => l.status === "bounced").length).toBeGreaterThanOrEqual(10);
   expect(transport.sent.some((m) => m.to.email.startsWith("grey"))).toBe(true);
   expect(counters.leadsByStatus.completed).toBeGreaterThan(100);
+  expect(counters.steps.reduce((n, s) => n + s.complaints, 0)).toBeGreaterThan(0);
+  expect(counters.steps.reduce((n, s) => n + s.bouncedSoft, 0)).toBeGreaterThan(0);
 }

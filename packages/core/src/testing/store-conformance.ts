@@ -1257,6 +1257,102 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
         expect(await store.findEmailsByMessageId([`<${inboundId}@gmail.test>`])).toEqual([]);
       });
 
+      it("stamps a complaint once, apart from the reply and bounce stamps, and only on outbound emails", async () => {
+        const { email } = await sentEmail();
+        expect(await store.markEmail(email.id, "complained", at(5))).toBe(true);
+        expect(await store.markEmail(email.id, "complained", at(6))).toBe(false);
+        expect(await store.getEmail(email.id)).toMatchObject({
+          status: "sent",
+          complainedAt: at(5),
+          bouncedAt: null,
+          repliedAt: null,
+        });
+        // A bounce is stamped once whatever its type: the stamp is what counts an email once.
+        expect(await store.markEmail(email.id, "bounced", at(7))).toBe(true);
+        expect(await store.markEmail(email.id, "bounced", at(8))).toBe(false);
+        expect(await store.getEmail(email.id)).toMatchObject({ status: "bounced", complainedAt: at(5) });
+        expect(await store.markEmail(ids.id(), "complained", at(5))).toBe(false);
+      });
+
+      it("stores an inbound message once per Message-ID, even when two deliveries race", async () => {
+        const { email } = await sentEmail();
+        const record = (await store.getEmail(email.id))!;
+        const reply = (id: string, messageId: string) => ({
+          ...record,
+          id,
+          direction: "inbound" as const,
+          status: "received" as const,
+          messageId,
+          inReplyTo: email.messageId,
+          stepNumber: null,
+          variant: null,
+          idempotencyKey: null,
+          counterDay: null,
+        });
+        const [a, b] = [ids.id(), ids.id()];
+        const saved = await Promise.all([
+          store.saveInboundEmail(reply(a, "<twice@gmail.test>")),
+          store.saveInboundEmail(reply(b, "<twice@gmail.test>")),
+        ]);
+        expect(saved.sort()).toEqual([false, true]);
+        expect(await store.saveInboundEmail(reply(ids.id(), "<twice@gmail.test>"))).toBe(false);
+        // The outbound email's own Message-ID is no inbound one.
+        const echo = ids.id();
+        expect(await store.saveInboundEmail(reply(echo, email.messageId))).toBe(true);
+        const inbound = (await store.listEmails({ leadId: email.leadId, limit: 10, offset: 0 })).filter(
+          (e) => e.direction === "inbound",
+        );
+        expect(inbound.map((e) => e.messageId).sort()).toEqual(
+          [email.messageId, "<twice@gmail.test>"].sort(),
+        );
+      });
+
+      it("finds the newest outbound email to each address since a time, and no other", async () => {
+        const { campaign } = await seed(3);
+        await enrollAll(campaign.id);
+        const claimed = await claim(campaign.id);
+        const to = (c: ClaimedLead) => ({ toEmail: c.prospect.email! });
+        const first = claimed.map((c) => ({ ...emailFor(campaign.id, c), ...to(c) }));
+        await store.beginSends(first, at(1));
+        const second = { ...emailFor(campaign.id, claimed[0]!, { stepNumber: 2 }), ...to(claimed[0]!) };
+        expect((await store.beginSends([second], at(5))).begun).toEqual([second.id]);
+        const address = (i: number) => claimed[i]!.prospect.email!;
+        const found = await store.findLastEmailsTo([address(0), address(1), "nobody@example.com"], at(0));
+        expect(found.map((e) => [e.toEmail, e.id]).sort()).toEqual(
+          [
+            [address(0), second.id],
+            [address(1), first[1]!.id],
+          ].sort(),
+        );
+        expect((await store.findLastEmailsTo([address(1)], at(2))).map((e) => e.id)).toEqual([]);
+        expect((await store.findLastEmailsTo([address(0)], at(5))).map((e) => e.id)).toEqual([second.id]);
+        expect(await store.findLastEmailsTo([], at(0))).toEqual([]);
+      });
+
+      it("counts complaints per step, variant and day like every counter", async () => {
+        const { campaign, email, leadId } = await sentEmail();
+        const lead = await store.getLead(leadId);
+        await store.applyLeadChanges([
+          {
+            leadId,
+            expectedVersion: lead!.version,
+            set: {},
+            counters: [delta(campaign.id, 1, "A", "complaints")],
+            suppress: { email: email.toEmail, reason: "spam complaint" },
+            event: eventFixture(ids, "complained", at(5)),
+          },
+        ]);
+        const counters = await store.getCounters(campaign.id);
+        expect(counters.steps).toMatchObject([{ stepNumber: 1, variant: "A", complaints: 1 }]);
+        const days = await store.getDailyActivity(campaign.id, {
+          fromDay: "2026-01-01",
+          toDay: "2026-01-31",
+        });
+        expect(days.reduce((n, d) => n + d.complaints, 0)).toBe(1);
+        expect(await store.findSuppressed([email.toEmail])).toEqual(new Set([email.toEmail]));
+        expect(await store.audit()).toEqual([]);
+      });
+
       it("keeps the Message-ID a provider gave a sent email and finds the email by either id", async () => {
         const { campaign } = await seed(3);
         await enrollAll(campaign.id);

@@ -2,6 +2,7 @@ export * from "./auto-reply.js";
 export * from "./classify-engagement.js";
 export * from "./classify-inbound.js";
 export * from "./delivery-status.js";
+export * from "./feedback-report.js";
 export { decodeAttributeValue, escapeHtml } from "./html-entities.js";
 export * from "./inbound-message.js";
 export type { MachineReason } from "./machine-agents.js";

@@ -30,12 +30,8 @@ export function matchKeys(message: InboundMessage, options: MatchKeysOptions = {
     ...message.references.flatMap(messageIdsIn).reverse(),
   ];
   const prefix = (options.plusPrefix ?? "reply").toLowerCase();
-  const recipients = [
-    ...message.to.map((a) => a.address),
-    ...RECIPIENT_HEADERS.flatMap((name) => message.headers[name]?.split(/[\n,]/) ?? []),
-  ];
   let plusToken: string | null = null;
-  for (const recipient of recipients) {
+  for (const recipient of recipientsOf(message)) {
     const match = /^\s*<?([^@\s<>+]+)\+([A-Za-z0-9_-]+)@[^@\s<>]+>?\s*$/.exec(recipient);
     if (match && match[1]!.toLowerCase() === prefix) {
       plusToken = match[2]!;
@@ -43,6 +39,23 @@ export function matchKeys(message: InboundMessage, options: MatchKeysOptions = {
     }
   }
   return { messageIds: [...new Set(ids)], plusToken };
+}
+
+/** The addresses a message was sent to, as written: `To` and `Cc`, then the envelope headers. */
+function recipientsOf(message: InboundMessage): string[] {
+  return [
+    ...message.to.map((a) => a.address),
+    ...RECIPIENT_HEADERS.flatMap((name) => message.headers[name]?.split(/[\n,]/) ?? []),
+  ];
+}
+
+/**
+ * Whether a message was sent to `address` (case-insensitive), by `To`, `Cc` or an envelope header
+ * (`Delivered-To`, `X-Original-To`, …), where the address survives a Bcc or a forward.
+ */
+export function isAddressedTo(message: InboundMessage, address: string): boolean {
+  const wanted = address.trim().toLowerCase();
+  return recipientsOf(message).some((r) => r.trim().replace(/^<|>$/g, "").toLowerCase() === wanted);
 }
 
 /**

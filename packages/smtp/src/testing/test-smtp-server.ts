@@ -7,6 +7,10 @@ export interface ReceivedMessage {
   raw: Buffer;
   mailFrom: string | null;
   rcptTo: string[];
+  /** Parameters of MAIL FROM as the server read them (`RET`, `ENVID`, …), keys upper-case. */
+  mailFromParams: Record<string, string>;
+  /** Parameters of each RCPT TO (`NOTIFY`, `ORCPT`, …). */
+  rcptToParams: Record<string, string>[];
   /** Id of the SMTP session (one per connection) that carried it. */
   sessionId: string;
 }
@@ -32,6 +36,8 @@ export interface TestSmtpServerOptions {
   auth?: { user: string; pass: string };
   /** Offer STARTTLS with the self-signed `localhost` certificate from the fixtures. */
   starttls?: boolean;
+  /** Advertise DSN (RFC 3461) in the EHLO answer and accept its parameters; off by default. */
+  dsn?: boolean;
 }
 
 /** A running test server: its port, what it received, and how to stop it. */
@@ -49,6 +55,10 @@ export const selfSignedCertificate = {
   cert: fixture("localhost-cert.pem"),
 };
 
+function params(args: unknown): Record<string, string> {
+  return args && typeof args === "object" ? { ...(args as Record<string, string>) } : {};
+}
+
 function refusal({ code, message }: ServerRefusal): Error {
   return Object.assign(new Error(message), { responseCode: code });
 }
@@ -64,6 +74,7 @@ export async function startTestSmtpServer(options: TestSmtpServerOptions = {}): 
     allowInsecureAuth: true,
     authMethods: ["PLAIN", "LOGIN"],
     disabledCommands: options.starttls ? [] : ["STARTTLS"],
+    hideDSN: !options.dsn,
     ...(options.starttls ? selfSignedCertificate : {}),
     onAuth(auth, _session, callback) {
       const expected = options.auth;
@@ -95,6 +106,8 @@ export async function startTestSmtpServer(options: TestSmtpServerOptions = {}): 
           raw: Buffer.concat(chunks),
           mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
           rcptTo: session.envelope.rcptTo.map((r) => r.address),
+          mailFromParams: params(session.envelope.mailFrom ? session.envelope.mailFrom.args : false),
+          rcptToParams: session.envelope.rcptTo.map((r) => params(r.args)),
           sessionId: session.id,
         });
         if (received.length <= (options.loseAcknowledgements ?? 0)) {

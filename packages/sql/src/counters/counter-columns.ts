@@ -13,6 +13,7 @@ export const COUNTER_COLUMNS: Record<StepCounterField, keyof CounterColumns> = {
   clicks: "clicks",
   replies: "replies",
   unsubscribes: "unsubscribes",
+  complaints: "complaints",
 };
 
 /** Every counter column, in `STEP_COUNTER_FIELDS` order. */

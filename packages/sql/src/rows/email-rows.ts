@@ -37,6 +37,7 @@ export function toEmailRecord(row: Selectable<EmailsTable>, values: SqlValues): 
     clickedAt: readTimeOrNull(row.clicked_at),
     repliedAt: readTimeOrNull(row.replied_at),
     bouncedAt: readTimeOrNull(row.bounced_at),
+    complainedAt: readTimeOrNull(row.complained_at),
     createdAt: readTime(row.created_at),
   };
 }
@@ -81,6 +82,7 @@ export function emailColumns(
     created_at: values.time(email.createdAt),
     updated_at: values.time(email.createdAt),
     provider_message_id: email.providerMessageId,
+    complained_at: time(email.complainedAt),
   };
 }
 
@@ -118,6 +120,7 @@ export const EMAIL_COLUMN_TYPES = {
   created_at: "time",
   updated_at: "time",
   provider_message_id: "text",
+  complained_at: "time",
 } as const satisfies Record<keyof EmailsTable, JsonRowType>;
 
 /** The `emails` columns, in table order. */

@@ -31,6 +31,14 @@ function plainEmail(row: EmailRow): EmailRecord {
   return clone(email);
 }
 
+/** Created later, or at the same time with the larger id: the order the SQL stores read. */
+function newer(a: EmailRow, b: EmailRow): boolean {
+  return (
+    a.createdAt.getTime() > b.createdAt.getTime() ||
+    (a.createdAt.getTime() === b.createdAt.getTime() && a.id > b.id)
+  );
+}
+
 function plainMailbox(row: Mailbox & { nextFreeAt: Date | null }): Mailbox {
   const { nextFreeAt: _n, ...mailbox } = row;
   return clone(mailbox);
@@ -313,16 +321,36 @@ export function memoryStore(): Store & { readonly tables: MemoryTables } {
     async recordEngagements(engagements) {
       return recordEngagements(t, engagements);
     },
+    async findLastEmailsTo(addresses, since) {
+      const wanted = new Set(addresses);
+      const last = new Map<string, EmailRow>();
+      for (const e of t.emails.values()) {
+        if (e.direction !== "outbound" || !wanted.has(e.toEmail) || e.createdAt < since) continue;
+        const seen = last.get(e.toEmail);
+        if (!seen || newer(e, seen)) last.set(e.toEmail, e);
+      }
+      return [...last.values()].map(plainEmail);
+    },
     async saveInboundEmail(email) {
-      t.emails.set(email.id, { ...clone(email), leaseToken: null });
+      for (const e of t.emails.values()) {
+        if (e.direction === "inbound" && e.messageId === email.messageId) return false;
+      }
+      if (t.emails.has(email.id)) throw new CadenzaError("CONFLICT", { details: { id: email.id } });
+      t.emails.set(email.id, { ...clone(email), direction: "inbound", leaseToken: null });
+      return true;
     },
     async markEmail(emailId, mark, at) {
       const e = t.emails.get(emailId);
-      if (!e) return false;
+      if (e?.direction !== "outbound") return false;
       if (mark === "replied") {
         if (e.repliedAt) return false;
         e.repliedAt = at;
         if (e.status === "sent" || e.status === "opened") e.status = "replied";
+        return true;
+      }
+      if (mark === "complained") {
+        if (e.complainedAt) return false;
+        e.complainedAt = at;
         return true;
       }
       if (e.bouncedAt) return false;
