@@ -63,6 +63,12 @@ export interface CadenzaOptions {
    */
   mjml?: MjmlCompiler;
   dispatch?: Partial<DispatchSettings>;
+  /**
+   * When a prospect replies, pause their active leads in every other campaign (default true), with
+   * the reason "Replied to <campaign>": a person who answered one sequence is a conversation, and
+   * should not keep getting another's emails until someone decides. Resume them by hand if not.
+   */
+  pauseOtherCampaignsOnReply?: boolean;
   /** Receives errors the engine recovered from (failed event handlers, …). Default: console.error. */
   onError?: (error: Error, context: string) => void;
 }
@@ -115,6 +121,7 @@ export function createCadenza(options: CadenzaOptions) {
     tracking: options.tracking ? createTrackingLinks(options.tracking) : null,
     contentGenerator: options.contentGenerator ?? null,
     generationTimeoutMs: options.generationTimeoutMs ?? 20_000,
+    pauseOtherCampaignsOnReply: options.pauseOtherCampaignsOnReply ?? true,
     mailboxCache: new Map(),
     reportError,
   };

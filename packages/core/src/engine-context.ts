@@ -81,6 +81,8 @@ export interface EngineContext {
   tracking: TrackingLinks | null;
   contentGenerator: ContentGenerator | null;
   generationTimeoutMs: number;
+  /** Pause the prospect's active leads in other campaigns when they reply (`CadenzaOptions`). */
+  pauseOtherCampaignsOnReply: boolean;
   /** Mailboxes by id, read once per tick. */
   mailboxCache: Map<string, Mailbox>;
   /** Where errors the engine recovers from are reported (a failed hook, a lead that could not resume). */

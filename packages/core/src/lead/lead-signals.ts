@@ -1,8 +1,8 @@
 import type { EmailRecord } from "../dispatch/email-record.js";
 import type { EngineContext } from "../engine-context.js";
-import { CadenzaError } from "../errors.js";
+import { CadenzaError, coerceError } from "../errors.js";
 import type { LeadChange } from "../ports.js";
-import { changeLead, emailCounter, type LeadChangeResult } from "./lead-operations.js";
+import { changeLead, emailCounter, type LeadChangeResult, pauseLead } from "./lead-operations.js";
 
 /** Where a reply, bounce or unsubscribe points: a sent email (preferred) or a lead. */
 export type SignalTarget = { emailId: string } | { messageId: string } | { leadId: string };
@@ -50,7 +50,7 @@ export async function recordReply(
   const { email, leadId } = await resolve(ctx, target);
   const timezone = await timezoneOf(ctx, email?.campaignId ?? null);
   if (email) await ctx.store.markEmail(email.id, "replied", at);
-  return changeLead(
+  const result = await changeLead(
     ctx,
     leadId,
     {
@@ -61,6 +61,25 @@ export async function recordReply(
     },
     true,
   );
+  if (result.changed && ctx.pauseOtherCampaignsOnReply) await pauseOtherCampaigns(ctx, result.lead);
+  return result;
+}
+
+/**
+ * Pauses the replying prospect's active leads in the other campaigns, each with the reason. Looks the
+ * prospect up in each campaign (one indexed read per campaign, on a reply only).
+ */
+async function pauseOtherCampaigns(ctx: EngineContext, replied: { campaignId: string; prospectId: string }) {
+  const campaigns = await ctx.store.listCampaigns();
+  const name = campaigns.find((c) => c.id === replied.campaignId)?.name ?? replied.campaignId;
+  for (const campaign of campaigns) {
+    if (campaign.id === replied.campaignId) continue;
+    const lead = await ctx.store.findLead(campaign.id, replied.prospectId);
+    if (lead?.status !== "active") continue;
+    await pauseLead(ctx, lead.id, { reason: `Replied to ${name}` }).catch((error: unknown) =>
+      ctx.reportError(coerceError(error), `pausing lead ${lead.id} after a reply in another campaign`),
+    );
+  }
 }
 
 /**
