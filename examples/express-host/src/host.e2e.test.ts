@@ -61,6 +61,47 @@ describe("the host, driven over HTTP", () => {
     expect(inbound.status).toBe(401);
   });
 
+  it("keeps a suppression list and mailboxes with a zone and a ramp, in the client's words", async () => {
+    const added = await api.post<Json>("/api/suppressions", [
+      { email: "Gone@Example.com", reason: "unsubscribed in our old tool" },
+      { email: "legal@bigcorp.example" },
+    ]);
+    expect(added.status).toBe(200);
+    expect(added.body.suppressed).toBe(2);
+    const bad = await api.post<Json>("/api/suppressions", { email: "not-an-address" });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error?.issues[0]?.path).toEqual(["email"]);
+    const checked = await api.post<Json>("/api/suppressions/check", {
+      emails: ["gone@example.com", "someone@example.com"],
+    });
+    expect(checked.body.suppressed).toEqual(["gone@example.com"]);
+    const listed = await api.get<{ suppressions: { email: string; reason: string }[] }>("/api/suppressions");
+    // The host's own list holds the audit campaign's unsubscribe too.
+    const ours = listed.body.suppressions.filter((s) => /gone@|bigcorp/.test(s.email));
+    expect(ours.map((s) => [s.email, s.reason]).sort()).toEqual([
+      ["gone@example.com", "unsubscribed in our old tool"],
+      ["legal@bigcorp.example", "manual"],
+    ]);
+
+    const box = await api.post<{ mailbox: Json }>("/api/mailboxes", {
+      from_email: "ramp@outreach.example",
+      timezone: "America/Los_Angeles",
+      daily_cap: 40,
+      ramp_up: { start_cap: 10, increase_per_day: 3, started_on: "2026-01-05" },
+    });
+    expect(box.status).toBe(201);
+    expect(box.body.mailbox).toMatchObject({
+      timezone: "America/Los_Angeles",
+      ramp_up: { start_cap: 10, increase_per_day: 3, started_on: "2026-01-05" },
+    });
+    const noCap = await api.post<Json>("/api/mailboxes", {
+      from_email: "nocap@outreach.example",
+      ramp_up: { start_cap: 10, increase_per_day: 3 },
+    });
+    expect(noCap.status).toBe(400);
+    expect(noCap.body.error?.issues[0]?.path).toEqual(["ramp_up"]);
+  });
+
   it("answers bad input with 4xx JSON naming the field as the client sent it", async () => {
     const malformed = await api.post<Json>("/api/outreach/campaigns", "{ not json", {
       "content-type": "application/json",

@@ -9,6 +9,7 @@ import { devRoutes } from "../routes/dev-routes.js";
 import { leadRoutes } from "../routes/lead-routes.js";
 import { mailboxRoutes } from "../routes/mailbox-routes.js";
 import { prospectRoutes } from "../routes/prospect-routes.js";
+import { suppressionRoutes } from "../routes/suppression-routes.js";
 import { trackingRoutes } from "../routes/tracking-routes.js";
 
 /** What the app needs besides the engine. */
@@ -65,6 +66,7 @@ export function createApp(
   api.use("/campaigns", leadRoutes(cadenza));
   api.use("/prospects", prospectRoutes(cadenza));
   api.use("/mailboxes", mailboxRoutes(cadenza));
+  api.use("/suppressions", suppressionRoutes(cadenza));
   if (engine.simulatedClock) api.use("/dev", devRoutes(cadenza, engine.simulatedClock));
   api.use((req, _res, next) => {
     next(new HttpError(404, "ROUTE_NOT_FOUND", `No route ${req.method} ${req.originalUrl.split("?")[0]}`));

@@ -222,7 +222,11 @@ export function filterFromBody(body: unknown): unknown {
 
 /** A mailbox body (`from_email`, `daily_cap`, …) as the engine's input. */
 export function mailboxFromBody(body: unknown): unknown {
-  return isRecord(body) ? camelKeys(body) : body;
+  if (!isRecord(body)) return body;
+  const mailbox = camelKeys(body);
+  // `ramp_up: { start_cap, increase_per_day, started_on }` is an object of its own.
+  if (isRecord(mailbox.rampUp)) mailbox.rampUp = camelKeys(mailbox.rampUp);
+  return mailbox;
 }
 
 /** Enrollment rules (`exclude_active_in_other_campaigns`, …) as the engine's input. */
