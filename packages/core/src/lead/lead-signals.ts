@@ -1,7 +1,8 @@
 import type { EmailRecord } from "../dispatch/email-record.js";
 import type { EngineContext } from "../engine-context.js";
 import { CadenzaError, coerceError } from "../errors.js";
-import type { LeadChange } from "../ports.js";
+import type { EventKind, LeadChange } from "../ports.js";
+import type { Lead } from "./lead.js";
 import { changeLead, emailCounter, type LeadChangeResult, pauseLead } from "./lead-operations.js";
 
 /** Where a reply, bounce or unsubscribe points: a sent email (preferred) or a lead. */
@@ -114,7 +115,11 @@ export async function recordBounce(
     });
   }
   const address = await addressOf(ctx, leadId);
-  return changeLead(
+  const suppress = address
+    ? { email: address, reason: `hard bounce ${bounce.status ?? ""}`.trim() }
+    : undefined;
+  const data = { type: "hard", status: bounce.status ?? null, reason };
+  const result = await changeLead(
     ctx,
     leadId,
     {
@@ -122,11 +127,17 @@ export async function recordBounce(
       eventKind: "bounced",
       email,
       counters: (_lead, e) => (first ? emailCounter(e, "bouncedHard", timezone, at) : []),
-      suppress: address ? { email: address, reason: `hard bounce ${bounce.status ?? ""}`.trim() } : undefined,
-      data: { type: "hard", status: bounce.status ?? null, reason },
+      suppress,
+      data,
     },
     true,
   );
+  if (result.changed || !first) return result;
+  // The lead had stopped (it replied, unsubscribed, failed): the address is dead all the same, and
+  // the email bounced, so it is suppressed and counted, and the lead keeps its status.
+  const counters = emailCounter(email, "bouncedHard", timezone, at);
+  await recordOnStoppedLead(ctx, result.lead, { kind: "bounced", email, at, counters, suppress, data });
+  return result;
 }
 
 /**
@@ -163,17 +174,34 @@ export async function recordComplaint(
     true,
   );
   if (result.changed) return result;
-  return recordBesideStatus(ctx, leadId, {
-    counters,
-    suppress,
+  return recordOnStoppedLead(ctx, result.lead, { kind: "complained", email, at, counters, suppress, data });
+}
+
+/**
+ * For a lead whose status refused the event (it had stopped): the counters and suppression all the
+ * same, and an event that says the lead kept its status.
+ */
+function recordOnStoppedLead(
+  ctx: EngineContext,
+  lead: Lead,
+  write: Pick<LeadChange, "counters" | "suppress"> & {
+    kind: EventKind;
+    email: EmailRecord | null;
+    at: Date;
+    data: Record<string, unknown>;
+  },
+): Promise<LeadChangeResult | null> {
+  const { kind, email, at, data, ...rest } = write;
+  return recordBesideStatus(ctx, lead.id, {
+    ...rest,
     event: {
       id: ctx.ids.id(),
-      kind: "complained",
-      campaignId: result.lead.campaignId,
-      leadId,
+      kind,
+      campaignId: lead.campaignId,
+      leadId: lead.id,
       emailId: email?.id ?? null,
       at,
-      data: { from: result.lead.status, to: result.lead.status, ...data },
+      data: { from: lead.status, to: lead.status, ...data },
     },
   });
 }
