@@ -75,11 +75,15 @@ export interface OutboundMessage {
  * What became of one send:
  * - `accepted`: the server took the message;
  * - `rejected/hard`: the address is bad (5.1.x, 5.2.1…): the lead bounces, the address is suppressed;
- * - `rejected/soft`: temporary (4xx, 5.2.2 mailbox full): retried later, bounded;
+ * - `rejected/soft`: temporary, on the recipient's side (a full mailbox, greylisting at RCPT TO):
+ *   retried later, counted against the lead's attempts;
+ * - `rejected/throttled`: temporary, on the sending side (421, a rate or quota limit, 4xx to MAIL FROM
+ *   or DATA): not counted against the lead, which waits while its sender is held with backoff; the
+ *   quota slot reserved for it is given back;
  * - `rejected/sender`: policy or authentication refusal of the sender (5.7.x): the address is kept,
- *   the lead waits, the mailbox is flagged;
- * - `rejected/transport`: the message was not handed over (refused, timeout, TLS, auth): retried later,
- *   and the quota slot reserved for it given back;
+ *   the lead waits, the mailbox is flagged (the default sender is held with backoff);
+ * - `rejected/transport`: the message was not handed over (refused, timeout, TLS, auth): not counted,
+ *   the sender is held with backoff, and the quota slot reserved for it given back;
  * - `unknown`: the session broke after the message may have been handed over: never retried.
  */
 export type SendResult =
@@ -91,7 +95,7 @@ export type SendResult =
   | { status: "unknown"; code: string; response: string }
   | {
       status: "rejected";
-      kind: "hard" | "soft" | "sender" | "transport";
+      kind: "hard" | "soft" | "throttled" | "sender" | "transport";
       /** Enhanced status code (`5.1.1`) when known, else the basic code (`550`), else a symbolic one. */
       code: string;
       response: string;

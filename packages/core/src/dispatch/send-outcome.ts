@@ -222,6 +222,7 @@ export function sendOutcome(
       };
     })
     .with(
+      { status: "rejected", kind: "throttled" },
       { status: "rejected", kind: "sender" },
       { status: "rejected", kind: "transport" },
       (rejected): SendOutcomeWrite => {
@@ -237,9 +238,11 @@ export function sendOutcome(
         );
         const flag =
           rejected.kind === "sender" && input.mailboxId ? { mailboxId: input.mailboxId, reason } : undefined;
-        // A sender refusal was the provider's answer and spends its slot; a transport failure never
-        // reached the provider, so an outage does not use up the day's quota.
-        const returnQuotas = rejected.kind === "transport" && input.quotas?.length ? input.quotas : undefined;
+        // A sender refusal was the provider's answer and spends its slot. A transport failure never
+        // reached the provider, and a throttle refused the message for now without judging it: an
+        // outage or a throttle that lasts hours would otherwise use up the day's quota, and the mail
+        // it held back could not go out once it ended.
+        const returnQuotas = rejected.kind !== "sender" && input.quotas?.length ? input.quotas : undefined;
         return {
           ...base,
           kind: "retry",

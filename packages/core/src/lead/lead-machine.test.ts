@@ -141,8 +141,8 @@ describe("transition: send_failed", () => {
     });
   });
 
-  it("does not count sender and transport failures against the lead", () => {
-    for (const kind of ["sender", "transport"] as const) {
+  it("does not count throttles, sender and transport failures against the lead", () => {
+    for (const kind of ["throttled", "sender", "transport"] as const) {
       const event: LeadEvent = {
         type: "send_failed",
         kind,
@@ -348,7 +348,7 @@ const eventDraftArb: fc.Arbitrary<EventDraft> = fc.oneof(
     .record({
       at: dateArb,
       reason: fc.string(),
-      kind: fc.constantFrom("soft" as const, "sender" as const, "transport" as const),
+      kind: fc.constantFrom("soft" as const, "throttled" as const, "sender" as const, "transport" as const),
       retryAt: fc.option(dateArb, { freq: 3 }),
     })
     .map(

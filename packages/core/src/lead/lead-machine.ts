@@ -38,8 +38,11 @@ export type LeadEvent =
   | { type: "send_failed"; kind: "hard"; at: Date; reason: string }
   | {
       type: "send_failed";
-      /** `soft`: the recipient's side, counted against the lead; `sender`, `transport`: ours, not counted. */
-      kind: "soft" | "sender" | "transport";
+      /**
+       * `soft`: the recipient's side, counted against the lead; `throttled`, `sender`, `transport`: the
+       * sending side, not counted.
+       */
+      kind: "soft" | "throttled" | "sender" | "transport";
       at: Date;
       reason: string;
       /** When to try again; null gives up and fails the lead. */
@@ -139,7 +142,7 @@ export function transition(state: LeadState, event: LeadEvent, totalSteps: numbe
       } satisfies LeadState;
     })
     .with({ type: "send_failed", kind: "hard" }, (failed) => stop(current, "bounced", failed.reason))
-    .with({ type: "send_failed", kind: P.union("soft", "sender", "transport") }, (failed) =>
+    .with({ type: "send_failed", kind: P.union("soft", "throttled", "sender", "transport") }, (failed) =>
       retry(current, failed),
     )
     .with({ type: "replied" }, (replied) => ({
@@ -181,7 +184,7 @@ export const DEFAULT_MAX_SOFT_ATTEMPTS = 5;
 
 function retry(
   state: LeadState,
-  failed: { kind: "soft" | "sender" | "transport"; reason: string; retryAt: Date | null },
+  failed: { kind: "soft" | "throttled" | "sender" | "transport"; reason: string; retryAt: Date | null },
 ): LeadState {
   const attempts = failed.kind === "soft" ? state.attempts + 1 : state.attempts;
   if (failed.retryAt === null) return { ...stop(state, "failed", failed.reason), attempts };
