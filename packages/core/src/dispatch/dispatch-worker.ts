@@ -1,7 +1,8 @@
 import type { EngineContext } from "../engine-context.js";
 import { coerceError } from "../errors.js";
 import { resumeLead } from "../lead/lead-operations.js";
-import { addReports, type DispatchReport, dispatchCampaign, emptyReport } from "./dispatch-campaign.js";
+import { dispatchCampaign } from "./dispatch-campaign.js";
+import { addReports, type DispatchReport, emptyReport } from "./dispatch-report.js";
 
 /**
  * One dispatch tick: resume leads whose pause ran out, recover sends abandoned by dead workers, then
