@@ -114,6 +114,7 @@ export function createCadenza(options: CadenzaOptions) {
     contentGenerator: options.contentGenerator ?? null,
     generationTimeoutMs: options.generationTimeoutMs ?? 20_000,
     mailboxCache: new Map(),
+    senderHolds: new Map(),
     reportError,
   };
 

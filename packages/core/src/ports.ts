@@ -403,6 +403,25 @@ export interface LeadRelease {
   quotas: { key: string; day: string }[];
 }
 
+/**
+ * A sender the dispatcher sends nothing from until `until`: the server it sends through throttled
+ * it, could not be reached, or (for the default sender, which has no flag) refused it. A hold that
+ * has run out stays until a send through the sender goes through (`releaseSenders`): meanwhile the
+ * dispatcher tries one lead at a time, and another failure holds the sender twice as long.
+ */
+export interface SenderHold {
+  /** `mailbox:<id>`, or `sender:<address>` for the engine's default sender. */
+  key: string;
+  /** Holds in a row without a send going through in between (1 for the first). */
+  strikes: number;
+  /** When the failure that set it was recorded. */
+  heldAt: Date;
+  /** No lead is claimed for the sender before this. */
+  until: Date;
+  /** The code and response that set it. */
+  reason: string;
+}
+
 /** A change to a lead outside dispatch (pause, resume, reply, bounce, unsubscribe), fenced on version. */
 export interface LeadChange {
   leadId: string;
@@ -602,6 +621,16 @@ export interface Store {
   recoverAbandonedSends(now: Date, limit: number): Promise<EmailRecord[]>;
   /** Quota used for a key on a day. */
   getQuotaUsage(key: string, day: string): Promise<number>;
+  /**
+   * Records sender holds, one per key: a key already held keeps whichever hold ends later (its
+   * `heldAt`, `until` and `reason`) and the most strikes of the two. Optional, with the two below: a
+   * store without them leaves each engine to hold senders on its own, in memory.
+   */
+  holdSenders?(holds: SenderHold[]): Promise<void>;
+  /** Ends the holds of these keys that were set at or before `at` (a send through the sender went through). */
+  releaseSenders?(keys: string[], at: Date): Promise<void>;
+  /** Every sender hold not yet released, whether it has run out or not. */
+  listSenderHolds?(): Promise<SenderHold[]>;
 
   // Emails and tracking --------------------------------------------------------------------
   getEmail(id: string): Promise<EmailRecord | null>;

@@ -39,7 +39,7 @@ if (await postgresReachable()) {
       const stores = Array.from({ length: 4 }, () => postgresStore(TEST_DATABASE_URL, { schema: name }));
       const results = await Promise.all(stores.map((s) => s.migrate()));
       expect(results.filter((r) => r.applied.length > 0)).toHaveLength(1);
-      expect(results.every((r) => r.version === 6)).toBe(true);
+      expect(results.every((r) => r.version === 8)).toBe(true);
       const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL });
       const { rows } = await pool.query(`SELECT id, name FROM ${quoteIdent(name)}.cadenza_migrations`);
       expect(rows).toEqual([
@@ -49,6 +49,7 @@ if (await postgresReachable()) {
         { id: 4, name: "0004_email_compression" },
         { id: 5, name: "0005_foreign_key_indexes" },
         { id: 6, name: "0006_provider_message_ids" },
+        { id: 8, name: "0008_sender_holds" },
       ]);
       await pool.end();
       for (const s of stores) await s.close();
@@ -100,7 +101,7 @@ if (await postgresReachable()) {
       const { rows } = await pool.query("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = $1", [
         name,
       ]);
-      expect(rows[0].n).toBe(14); // 13 tables and cadenza_migrations
+      expect(rows[0].n).toBe(15); // 14 tables and cadenza_migrations
       await pool.end();
       expect(await store.audit()).toEqual([]);
       await store.close();

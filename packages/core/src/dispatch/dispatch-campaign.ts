@@ -5,6 +5,7 @@ import { campaignDay, isInSendWindow, utcDay, windowFor } from "../schedule/inde
 import { addReports, type DispatchReport, emptyReport } from "./dispatch-report.js";
 import type { Mailbox } from "./mailbox-schema.js";
 import { sendBatch } from "./send-batch.js";
+import { senderKey } from "./sender-holds.js";
 
 function quotasFor(campaign: Campaign, mailbox: Mailbox | null, now: Date): QuotaReservation[] {
   const quotas: QuotaReservation[] = [
@@ -17,7 +18,8 @@ function quotasFor(campaign: Campaign, mailbox: Mailbox | null, now: Date): Quot
 
 /**
  * One dispatch pass over one campaign: for each of its mailboxes (or none), claim due leads in
- * batches within the daily quota and pacing, and send them. Up to `batchesInFlight` batches run at
+ * batches within the daily quota and pacing, and send them. A flagged mailbox and a held sender get
+ * no claim; a sender whose hold ran out gets one lead, which tries it before the rest. Up to `batchesInFlight` batches run at
  * once: the next batch is claimed and composed while the store records the last. Each claim
  * reserves its quota and leases its leads on its own, as two engines' claims would, so the limits,
  * fences and exactly-once guarantees hold for every batch in flight. Returns once every batch it
@@ -39,7 +41,8 @@ export async function dispatchCampaign(
       campaign.mailboxIds.length > 0 ? [...campaign.mailboxIds, null] : [undefined];
     for (const mailboxId of groups) {
       const mailbox = mailboxId ? (ctx.mailboxCache.get(mailboxId) ?? null) : null;
-      if (mailboxId && (!mailbox || mailbox.flaggedAt)) continue;
+      if (mailboxId && !mailbox) continue;
+      const key = senderKey(ctx, mailbox);
       for (let batch = 0; batch < ctx.dispatch.maxBatchesPerTick; batch++) {
         await inFlight.roomForOne();
         // Each claim, composition slice and write lets the host's other work run first: on a store
@@ -48,6 +51,12 @@ export async function dispatchCampaign(
         await ctx.clock.yield?.();
         if (signal?.aborted) return report;
         const at = ctx.clock.now();
+        // A batch in flight may have flagged the mailbox or held the sender since the last claim.
+        if (mailboxId && ctx.mailboxCache.get(mailboxId)?.flaggedAt) break;
+        const hold = key ? ctx.senderHolds.get(key) : undefined;
+        if (hold && hold.until.getTime() > at.getTime()) break;
+        // A hold that ran out without a send going through since: one lead tries the sender first.
+        const probing = hold !== undefined;
         const paced = mailbox && mailbox.minGapSeconds > 0;
         const gapMs = paced
           ? (mailbox.minGapSeconds + ctx.random.next() * mailbox.gapJitterSeconds) * 1000
@@ -56,7 +65,7 @@ export async function dispatchCampaign(
           campaignId: campaign.id,
           mailboxId,
           now: at,
-          limit: paced ? 1 : ctx.dispatch.batchSize,
+          limit: paced || probing ? 1 : ctx.dispatch.batchSize,
           leaseToken: ctx.ids.token(),
           leaseExpiresAt: new Date(at.getTime() + ctx.dispatch.leaseMs),
           quotas: quotasFor(campaign, mailbox, at),
@@ -64,7 +73,7 @@ export async function dispatchCampaign(
         });
         if (claimed.length === 0) break;
         inFlight.start(sendBatch(ctx, campaign, mailbox, claimed, at));
-        if (paced) break;
+        if (paced || probing) break;
         if (claimed.length < ctx.dispatch.batchSize) break;
         if (batch === ctx.dispatch.maxBatchesPerTick - 1) report.more = true;
       }

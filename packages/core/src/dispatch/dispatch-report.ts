@@ -5,7 +5,7 @@ export interface DispatchReport {
   bounced: number;
   retried: number;
   unknown: number;
-  /** Given back unsent: outside their window, missing data, or fenced. */
+  /** Given back unsent: outside their window, missing data, fenced, or held back with their sender. */
   released: number;
   /** Ids of the emails the transport accepted. */
   sentEmailIds: string[];

@@ -2,7 +2,14 @@ import type { Campaign } from "../campaign/campaign.js";
 import type { VariantName } from "../campaign/campaign-schema.js";
 import type { EngineContext } from "../engine-context.js";
 import { coerceError } from "../errors.js";
-import type { ClaimedLead, LeadRelease, NewEvent, SendOutcomeWrite, SendResult } from "../ports.js";
+import type {
+  ClaimedLead,
+  LeadRelease,
+  NewEvent,
+  OutboundMessage,
+  SendOutcomeWrite,
+  SendResult,
+} from "../ports.js";
 import { campaignDay, isInSendWindow, nextWindowOpening, windowFor } from "../schedule/index.js";
 import { assignVariant } from "../variant/index.js";
 import { BatchLease } from "./batch-lease.js";
@@ -10,7 +17,8 @@ import { type ComposedEmail, composeEmail, isComposeFailure } from "./compose-em
 import { type DispatchReport, emptyReport } from "./dispatch-report.js";
 import type { EmailRecord } from "./email-record.js";
 import type { Mailbox } from "./mailbox-schema.js";
-import { sendOutcome } from "./send-outcome.js";
+import { type SendDeferral, sendOutcome } from "./send-outcome.js";
+import { BatchSender } from "./sender-holds.js";
 
 /** The variant a lead gets: its locked one, the promoted winner, or the first step's split. */
 export function leadVariantFor(
@@ -54,8 +62,11 @@ async function suppressedAddresses(
 
 /**
  * Sends one batch of claimed leads: compose each email, record them all as `sending`, send them
- * (concurrently, bounded), then record every outcome in one write. A constant number of store round
- * trips per batch, and one more each third of `leaseMs` the batch lasts, renewing its leases.
+ * (concurrently, bounded), then record every outcome in one write. Once the server refuses a send
+ * on the sender's side (a throttle, no connection, a policy refusal), the batch's sends still to go
+ * are not made: their leads wait for the sender's hold to end, their slots given back. A constant
+ * number of store round trips per batch, one more when it holds or releases its sender, and one
+ * more each third of `leaseMs` the batch lasts, renewing its leases.
  */
 export async function sendBatch(
   ctx: EngineContext,
@@ -87,6 +98,7 @@ async function sendLeased(
   const report = emptyReport();
   report.claimed = claimed.length;
   const now = ctx.clock.now();
+  const sender = new BatchSender(ctx, mailbox, now);
   const day = campaignDay(now, campaign.timezone);
   const releases: LeadRelease[] = [];
   const events: NewEvent[] = [];
@@ -197,7 +209,7 @@ async function sendLeased(
     const results = await runLimited(
       toSend,
       ctx.dispatch.concurrency,
-      async (x): Promise<SendResult | null> => {
+      async (x): Promise<SendResult | SendDeferral | null> => {
         const { message } = x.email;
         // Nothing after the transport reads the body: let it go before the outcomes are written, so a
         // batch's HTML does not outlive its sends (it is most of a batch's memory).
@@ -205,17 +217,12 @@ async function sendLeased(
         // Another worker took the lead while this batch waited: there this attempt's `sending` record
         // becomes `unknown`, so sending it now would deliver an email no record shows.
         if (lease.lost.has(x.claim.lead.id)) return null;
-        try {
-          return await ctx.transport.send(message);
-        } catch (error) {
-          // A transport that throws has not told us the message was refused; treat it as unreachable.
-          return {
-            status: "rejected",
-            kind: "transport",
-            code: "EXCEPTION",
-            response: coerceError(error).message,
-          };
-        }
+        // The server refused an earlier send of the batch on the sender's side: this one would be too.
+        const held = sender.heldBack(ctx.clock.now());
+        if (held) return { status: "deferred", ...held };
+        const result = await sendOne(ctx, message);
+        sender.record(result, ctx.clock.now());
+        return result;
       },
     );
     const sentAt = ctx.clock.now();
@@ -225,6 +232,7 @@ async function sendLeased(
         report.released += 1;
         return;
       }
+      if (result.status === "deferred") report.released += 1;
       const outcome = sendOutcome(
         ctx,
         {
@@ -242,6 +250,7 @@ async function sendLeased(
           generatedContent: x.email.generatedContent,
           quotas: x.claim.quotas,
           messageId: x.email.message.messageId,
+          heldUntil: result.status === "deferred" ? undefined : sender.heldUntil(result),
         },
         result,
       );
@@ -251,7 +260,7 @@ async function sendLeased(
         report.sentEmailIds.push(x.email.record.id);
       } else if (outcome.kind === "bounced") report.bounced += 1;
       else if (outcome.kind === "unknown") report.unknown += 1;
-      else report.retried += 1;
+      else if (result.status !== "deferred") report.retried += 1;
       outcomes.push(outcome);
     });
   }
@@ -261,6 +270,7 @@ async function sendLeased(
     outcomes.length > 0 ? await ctx.store.completeSends(outcomes) : { applied: [], fenced: [] };
   if (releases.length > 0) await ctx.store.releaseLeads(releases, now);
   if (events.length > 0) await ctx.store.appendEvents(events);
+  await sender.settle();
   report.released += releases.length;
   const applied = new Set(completed.applied);
   const emitted = outcomes.filter((o) => applied.has(o.leadId)).map((o) => o.event);
@@ -279,6 +289,15 @@ async function sendLeased(
   }
   await ctx.hooks.emit([...emitted, ...events]);
   return report;
+}
+
+/** One send; a transport that throws has not said the message was refused, so it counts as unreachable. */
+async function sendOne(ctx: EngineContext, message: OutboundMessage): Promise<SendResult> {
+  try {
+    return await ctx.transport.send(message);
+  } catch (error) {
+    return { status: "rejected", kind: "transport", code: "EXCEPTION", response: coerceError(error).message };
+  }
 }
 
 function withoutBody(email: ComposedEmail): ComposedEmail {

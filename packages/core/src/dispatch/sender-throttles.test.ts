@@ -71,4 +71,138 @@ describe("a throttle on the sending side", () => {
     }
     expect(transport.sent).toHaveLength(5);
   });
+
+  it("stops a batch at the first throttle: the rest are not sent, and keep their place, attempts and slots", async () => {
+    const { cadenza, clock, store, transport } = engine({ dispatch: { concurrency: 1 } });
+    const campaign = await seeded(cadenza, 5, 50);
+    transport.script(() => relayThrottle);
+    const failures: Record<string, unknown>[] = [];
+    cadenza.on("send_failed", (e) => {
+      failures.push(e.data);
+    });
+    expect(await cadenza.dispatch.tick()).toMatchObject({ claimed: 5, retried: 1, released: 4, sent: 0 });
+    expect(transport.attempts).toHaveLength(1);
+    const heldUntil = new Date(clock.now().getTime() + 10 * 60_000);
+    const leads = await cadenza.leads.list(campaign.id);
+    expect(leads.every((l) => l.status === "active" && l.attempts === 0)).toBe(true);
+    expect(leads.map((l) => l.nextEmailAt)).toEqual(Array(5).fill(heldUntil));
+    expect(failures.map((f) => f.type).sort()).toEqual([
+      "deferred",
+      "deferred",
+      "deferred",
+      "deferred",
+      "throttled",
+    ]);
+    expect(await store.listEmails({ campaignId: campaign.id, limit: 10, offset: 0 })).toEqual([]);
+    expect(await store.getQuotaUsage(`campaign:${campaign.id}`, "2026-01-05")).toBe(0);
+  });
+
+  it.each(["throttled", "transport"] as const)(
+    "holds the sender after a %s failure: one lead tries it per hold, each hold twice as long, until a send goes through",
+    async (kind) => {
+      const { cadenza, clock, store, transport } = engine();
+      const campaign = await seeded(cadenza, 20);
+      const started = clock.now().getTime();
+      const refused: SendResult = { ...relayThrottle, kind };
+      let refusing = true;
+      transport.script(() => (refusing ? refused : undefined));
+      const tried: number[] = [];
+      for (let minute = 0; minute <= 75; minute++) {
+        if (minute === 45) refusing = false;
+        const before = transport.attempts.length;
+        await cadenza.dispatch.tick();
+        const made = transport.attempts.length - before;
+        for (let i = 0; i < made; i++) tried.push(minute);
+        if (minute === 5) {
+          expect(await store.listSenderHolds!()).toEqual([
+            expect.objectContaining({ key: "sender:ana@sender.test", strikes: 1 }),
+          ]);
+        }
+        clock.advance(60_000);
+      }
+      // The first batch's sends in flight, then one lead at 10 minutes, at 30 (a 20-minute hold),
+      // and at 70 (40 minutes), which goes through: the next pass sends the rest.
+      expect(tried.filter((m) => m > 0)).toEqual([10, 30, 70, ...Array(19).fill(71)]);
+      expect(tried.filter((m) => m === 0)).toHaveLength(8);
+      const leads = await cadenza.leads.list(campaign.id, { limit: 50 });
+      expect(leads.map((l) => l.status)).toEqual(Array(20).fill("completed"));
+      expect(await store.listSenderHolds!()).toEqual([]);
+      expect(clock.now().getTime() - started).toBe(76 * 60_000);
+    },
+  );
+
+  it("holds only the throttled mailbox: the campaign's other mailboxes keep sending", async () => {
+    const { cadenza, clock, store, transport } = engine();
+    const busy = await cadenza.mailboxes.save({ fromEmail: "busy@one.test" });
+    const calm = await cadenza.mailboxes.save({ fromEmail: "calm@two.test" });
+    const campaign = await cadenza.campaigns.create({
+      name: "Two mailboxes",
+      mailboxIds: [busy.id, calm.id],
+      steps: [
+        { stepNumber: 1, variantA: { subject: "Hello", body: "Hi" } },
+        { stepNumber: 2, delayHours: 1, variantA: { subject: "Again", body: "Hi again" } },
+      ],
+    });
+    await cadenza.prospects.upsert(Array.from({ length: 6 }, (_, i) => ({ email: `p${i}@example.com` })));
+    await cadenza.audience.enroll(campaign.id, { filter: {} });
+    await cadenza.campaigns.activate(campaign.id);
+    transport.script((m) => (m.mailboxId === busy.id ? relayThrottle : undefined));
+    await cadenza.dispatch.tick();
+    expect(transport.sent.map((m) => m.from.email)).toEqual(Array(3).fill("calm@two.test"));
+    const fromBusy = () => transport.attempts.filter((a) => a.message.mailboxId === busy.id).length;
+    const first = fromBusy();
+    for (let minute = 1; minute < 10; minute++) {
+      clock.advance(60_000);
+      await cadenza.dispatch.tick();
+    }
+    expect(fromBusy()).toBe(first);
+    expect(await store.listSenderHolds!()).toEqual([expect.objectContaining({ key: `mailbox:${busy.id}` })]);
+    expect((await cadenza.mailboxes.get(busy.id))?.flaggedAt).toBeNull();
+    clock.advance(60 * 60_000);
+    await cadenza.dispatch.tick();
+    expect(transport.sent.filter((m) => m.from.email === "calm@two.test")).toHaveLength(6);
+  });
+
+  it("holds the sender for every engine sharing the store", async () => {
+    // Batches of five, sent one at a time: the throttle of the first batch's first send holds back
+    // that batch and the one claimed beside it, and leaves 20 leads due.
+    const dispatch = { batchSize: 5, concurrency: 1 };
+    const shared = engine({ dispatch });
+    const other = engine({ store: shared.store, clock: shared.clock, idPrefix: 2, dispatch });
+    const campaign = await seeded(shared.cadenza, 30);
+    shared.transport.script(() => relayThrottle);
+    other.transport.script(() => relayThrottle);
+    await shared.cadenza.dispatch.tick();
+    expect(shared.transport.attempts).toHaveLength(1);
+    const due = (await shared.cadenza.leads.list(campaign.id, { limit: 50 })).filter(
+      (l) => l.nextEmailAt!.getTime() <= shared.clock.now().getTime() + 5 * 60_000,
+    );
+    expect(due).toHaveLength(20);
+    shared.clock.advance(5 * 60_000);
+    await other.cadenza.dispatch.tick();
+    expect(other.transport.attempts).toHaveLength(0);
+  });
+
+  it("holds the default sender refused for policy with a growing wait, instead of every ten minutes all day", async () => {
+    const { cadenza, clock, store, transport } = engine();
+    const campaign = await seeded(cadenza, 3, 50);
+    transport.script(() => ({
+      status: "rejected",
+      kind: "sender",
+      code: "5.7.26",
+      response: "550 5.7.26 Unauthenticated email is not accepted due to domain's DMARC policy",
+    }));
+    const tried: number[] = [];
+    for (let minute = 0; minute < 8 * 60; minute += 5) {
+      const before = transport.attempts.length;
+      await cadenza.dispatch.tick();
+      if (transport.attempts.length > before) tried.push(minute);
+      clock.advance(5 * 60_000);
+    }
+    // 0, then holds of 10, 20, 40 minutes and the hour at most: 10 tries in the day, not 48.
+    expect(tried).toEqual([0, 10, 30, 70, 130, 190, 250, 310, 370, 430]);
+    expect(await store.getQuotaUsage(`campaign:${campaign.id}`, "2026-01-05")).toBe(3 + 9);
+    const leads = await cadenza.leads.list(campaign.id);
+    expect(leads.every((l) => l.status === "active" && l.attempts === 0)).toBe(true);
+  });
 });

@@ -560,6 +560,58 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
       });
     });
 
+    describe("sender holds", () => {
+      it("keeps one hold per sender, the later end and the most strikes winning, and releases only holds set before", async () => {
+        expect(store.holdSenders, "a conforming store holds senders").toBeTypeOf("function");
+        expect(store.releaseSenders, "a conforming store releases senders").toBeTypeOf("function");
+        expect(store.listSenderHolds, "a conforming store lists sender holds").toBeTypeOf("function");
+        const hold = store.holdSenders!.bind(store);
+        const release = store.releaseSenders!.bind(store);
+        const list = async () =>
+          (await store.listSenderHolds!()).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+        expect(await list()).toEqual([]);
+
+        const mailbox = {
+          key: "mailbox:m1",
+          strikes: 1,
+          heldAt: at(1),
+          until: at(11),
+          reason: "421 4.7.0 busy",
+        };
+        const sender = {
+          key: "sender:ana@sender.test",
+          strikes: 1,
+          heldAt: at(1),
+          until: at(11),
+          reason: "454 rate",
+        };
+        await hold([mailbox, sender]);
+        expect(await list()).toEqual([mailbox, sender]);
+
+        // A later failure of the same episode with an earlier end (another worker's view) changes
+        // nothing but the strikes; one that ends later replaces the end, the time and the reason.
+        await hold([{ ...mailbox, strikes: 2, heldAt: at(2), until: at(5), reason: "late" }]);
+        expect((await list())[0]).toEqual({ ...mailbox, strikes: 2 });
+        await hold([{ ...mailbox, strikes: 1, heldAt: at(12), until: at(32), reason: "451 4.3.0 again" }]);
+        expect((await list())[0]).toEqual({
+          key: "mailbox:m1",
+          strikes: 2,
+          heldAt: at(12),
+          until: at(32),
+          reason: "451 4.3.0 again",
+        });
+
+        // A send that went through before the hold was set does not end it; one after does.
+        await release(["mailbox:m1", "sender:ana@sender.test"], at(11));
+        expect((await list()).map((h) => h.key)).toEqual(["mailbox:m1"]);
+        await release(["mailbox:m1"], at(12));
+        expect(await list()).toEqual([]);
+        await release([], at(40));
+        await release(["mailbox:never-held"], at(40));
+        expect(await list()).toEqual([]);
+      });
+    });
+
     describe("sending", () => {
       async function claimOne() {
         const { campaign } = await seed(1);
