@@ -31,6 +31,7 @@ import { receiveInbound } from "./inbound/receive-inbound.js";
 import type { LeadStatus } from "./lead/lead.js";
 import { pauseLead, resumeLead } from "./lead/lead-operations.js";
 import { recordBounce, recordReply, recordUnsubscribe } from "./lead/lead-signals.js";
+import { retryFailedLeads, retryLead } from "./lead/retry-lead.js";
 import type { Clock, ContentGenerator, IdGenerator, RandomSource, Store, Transport } from "./ports.js";
 import { createRenderer, type MjmlCompiler } from "./render/index.js";
 import { createTrackingApi } from "./tracking-api.js";
@@ -208,6 +209,11 @@ export function createCadenza(options: CadenzaOptions) {
         }),
       pause: (id: string, opts?: Parameters<typeof pauseLead>[2]) => pauseLead(ctx, id, opts),
       resume: (id: string) => resumeLead(ctx, id),
+      /** Puts a failed lead back into its sequence: the step it failed at is due again, its attempts reset. */
+      retry: (id: string) => retryLead(ctx, id),
+      /** Puts every failed lead of a campaign back into its sequence; returns how many. */
+      retryFailed: (campaignId: string, opts?: Parameters<typeof retryFailedLeads>[2]) =>
+        retryFailedLeads(ctx, campaignId, opts),
       recordReply: (target: Parameters<typeof recordReply>[1], at?: Date) => recordReply(ctx, target, at),
       recordBounce: (
         target: Parameters<typeof recordBounce>[1],

@@ -422,13 +422,19 @@ export interface SenderHold {
   reason: string;
 }
 
-/** A change to a lead outside dispatch (pause, resume, reply, bounce, unsubscribe), fenced on version. */
+/**
+ * A change to a lead outside dispatch (pause, resume, retry, reply, bounce, unsubscribe), fenced on
+ * version.
+ */
 export interface LeadChange {
   leadId: string;
   /** The change applies only if the lead still has this version. */
   expectedVersion: number;
   set: Partial<
-    Pick<Lead, "status" | "nextEmailAt" | "pausedUntil" | "lastError" | "hasReplied" | "repliedAt">
+    Pick<
+      Lead,
+      "status" | "nextEmailAt" | "pausedUntil" | "lastError" | "hasReplied" | "repliedAt" | "attempts"
+    >
   >;
   counters: CounterDelta[];
   suppress?: { email: string; reason: string };
@@ -492,6 +498,7 @@ export type EventKind =
   | "paused"
   | "resumed"
   | "failed"
+  | "retried"
   | "mailbox_flagged"
   | "winner_promoted";
 

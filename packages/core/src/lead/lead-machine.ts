@@ -52,7 +52,12 @@ export type LeadEvent =
   | { type: "bounced"; at: Date; reason: string }
   | { type: "unsubscribed"; at: Date }
   | { type: "paused"; at: Date; until: Date | null; reason: string | null }
-  | { type: "resumed"; at: Date; nextEmailAt: Date };
+  | { type: "resumed"; at: Date; nextEmailAt: Date }
+  /**
+   * A failed lead put back into its sequence by the host: the step it failed at is due at
+   * `nextEmailAt`, tried afresh (its attempts start over; its reason stays until it is sent).
+   */
+  | { type: "retried"; at: Date; nextEmailAt: Date };
 
 export type LeadEventType = LeadEvent["type"];
 
@@ -63,7 +68,7 @@ const ACCEPTED_EVENTS: Record<LeadStatus, readonly LeadEventType[]> = {
   completed: ["replied", "bounced", "unsubscribed"],
   replied: ["unsubscribed"],
   bounced: ["unsubscribed"],
-  failed: ["unsubscribed"],
+  failed: ["unsubscribed", "retried"],
   unsubscribed: [],
 };
 
@@ -98,7 +103,8 @@ export function enrollLead(input: { firstEmailAt: Date; variant: VariantName | n
 /**
  * The lead after `event`, in a campaign of `totalSteps` steps. Throws ILLEGAL_TRANSITION when the
  * lead's status does not accept the event, or a `sent` event is not for the next step. Leads that
- * have stopped (completed, replied, bounced, unsubscribed, failed) and paused leads have no next send.
+ * have stopped (completed, replied, bounced, unsubscribed, failed) and paused leads have no next send;
+ * only a retry puts a failed lead back into its sequence.
  *
  * ```ts
  * const next = transition(state, { type: "replied", at: new Date("2026-01-06T09:12:00Z") }, 3);
@@ -164,6 +170,12 @@ export function transition(state: LeadState, event: LeadEvent, totalSteps: numbe
       status: "active" as const,
       nextEmailAt: resumed.nextEmailAt,
       pausedUntil: null,
+    }))
+    .with({ type: "retried" }, (retried) => ({
+      ...current,
+      status: "active" as const,
+      nextEmailAt: retried.nextEmailAt,
+      attempts: 0,
     }))
     .exhaustive();
 }

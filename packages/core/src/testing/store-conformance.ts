@@ -1166,6 +1166,57 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
         expect((await store.getLead(leadId))?.version).toBe(lead!.version + 1);
       });
 
+      it("puts a failed lead back into its sequence, attempts and all, and moves the lead counts", async () => {
+        const { campaign } = await seed(1);
+        await enrollAll(campaign.id);
+        const [claimed] = await claim(campaign.id);
+        const leadId = claimed!.lead.id;
+        const email = emailFor(campaign.id, claimed!);
+        await store.beginSends([email], at(1));
+        await store.completeSends([
+          {
+            kind: "retry",
+            ...outcomeRefs(email, claimed!),
+            at: at(1),
+            response: "452 4.2.2 mailbox full",
+            lead: {
+              ...advanceFixture(0, 3, at(1), null),
+              status: "failed",
+              emailsSent: 0,
+              lastEmailAt: null,
+              assignedVariant: null,
+              attempts: 5,
+              lastError: "4.2.2 452 4.2.2 mailbox full",
+            },
+            counters: [],
+            event: eventFixture(ids, "failed", at(1)),
+          },
+        ]);
+        const failed = await store.getLead(leadId);
+        expect(failed).toMatchObject({ status: "failed", attempts: 5, nextEmailAt: null });
+        expect((await store.getCounters(campaign.id)).leadsByStatus.failed).toBe(1);
+        const retry = {
+          leadId,
+          expectedVersion: failed!.version,
+          set: { status: "active" as const, nextEmailAt: at(60), attempts: 0 },
+          counters: [],
+          event: eventFixture(ids, "retried", at(2)),
+        };
+        expect(await store.applyLeadChanges([retry])).toEqual({ applied: [leadId], conflicts: [] });
+        expect(await store.getLead(leadId)).toMatchObject({
+          status: "active",
+          attempts: 0,
+          nextEmailAt: at(60),
+          lastError: "4.2.2 452 4.2.2 mailbox full",
+          version: failed!.version + 1,
+        });
+        const counts = (await store.getCounters(campaign.id)).leadsByStatus;
+        expect([counts.failed, counts.active]).toEqual([0, 1]);
+        expect(await store.applyLeadChanges([retry])).toEqual({ applied: [], conflicts: [leadId] });
+        expect(await claim(campaign.id, { now: at(60), leaseExpiresAt: at(70) })).toHaveLength(1);
+        expect(await store.audit()).toEqual([]);
+      });
+
       it("counts an email's first human open once, however many opens race", async () => {
         const { campaign, email, leadId } = await sentEmail();
         const other = handle.another ? await handle.another() : store;
