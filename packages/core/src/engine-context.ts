@@ -42,12 +42,13 @@ export interface DispatchSettings {
   softRetryBaseMs: number;
   /** Cap of the soft-retry delay. */
   softRetryMaxMs: number;
+  /** Wait before a lead a flagged mailbox could not send (a policy refusal) is tried again. */
+  transportRetryMs: number;
   /**
    * First hold of a sender after a throttle, a transport failure or a policy refusal of the default
-   * sender; each hold in a row lasts twice the one before, up to `senderHoldMaxMs`. Also the wait
-   * before a flagged mailbox's refused lead is tried again.
+   * sender; each hold in a row lasts twice the one before, up to `senderHoldMaxMs`.
    */
-  transportRetryMs: number;
+  senderHoldBaseMs: number;
   /** Longest hold of a sender: while its server keeps refusing, one lead is tried this often. */
   senderHoldMaxMs: number;
   /** Idle wait of the worker loop between ticks. */
@@ -67,6 +68,7 @@ export const DEFAULT_DISPATCH: DispatchSettings = {
   softRetryBaseMs: 15 * 60_000,
   softRetryMaxMs: 24 * 3_600_000,
   transportRetryMs: 10 * 60_000,
+  senderHoldBaseMs: 60_000,
   senderHoldMaxMs: 60 * 60_000,
   pollIntervalMs: 30_000,
   followUpJitterMs: 0,

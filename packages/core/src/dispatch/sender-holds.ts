@@ -33,15 +33,15 @@ export function showsSenderWorks(result: SendResult): boolean {
 /**
  * The hold a failure at `at` puts its sender under. A hold still in force already covers it (a
  * batch's other sends, or another batch's, failed in the same episode). Otherwise the hold lasts
- * `transportRetryMs`, doubled for each hold in a row before it (the last one ran out without a send
+ * `senderHoldBaseMs`, doubled for each hold in a row before it (the last one ran out without a send
  * going through, less than `senderHoldMaxMs` ago), up to `senderHoldMaxMs`.
  *
  * ```ts
- * nextSenderHold(DEFAULT_DISPATCH, undefined, "mailbox:m1", at, "4.7.0 421 …").until; // at + 10 minutes
+ * nextSenderHold(DEFAULT_DISPATCH, undefined, "mailbox:m1", at, "4.7.0 421 …").until; // at + 1 minute
  * ```
  */
 export function nextSenderHold(
-  settings: Pick<DispatchSettings, "transportRetryMs" | "senderHoldMaxMs">,
+  settings: Pick<DispatchSettings, "senderHoldBaseMs" | "senderHoldMaxMs">,
   previous: SenderHold | undefined,
   key: string,
   at: Date,
@@ -52,8 +52,8 @@ export function nextSenderHold(
     previous !== undefined && at.getTime() - previous.until.getTime() <= settings.senderHoldMaxMs;
   const strikes = inARow ? previous.strikes + 1 : 1;
   const ms = Math.min(
-    Math.max(settings.senderHoldMaxMs, settings.transportRetryMs),
-    settings.transportRetryMs * 2 ** Math.min(strikes - 1, 30),
+    Math.max(settings.senderHoldMaxMs, settings.senderHoldBaseMs),
+    settings.senderHoldBaseMs * 2 ** Math.min(strikes - 1, 30),
   );
   return { key, strikes, heldAt: at, until: new Date(at.getTime() + ms), reason };
 }

@@ -82,7 +82,7 @@ describe("a throttle on the sending side", () => {
     });
     expect(await cadenza.dispatch.tick()).toMatchObject({ claimed: 5, retried: 1, released: 4, sent: 0 });
     expect(transport.attempts).toHaveLength(1);
-    const heldUntil = new Date(clock.now().getTime() + 10 * 60_000);
+    const heldUntil = new Date(clock.now().getTime() + 60_000);
     const leads = await cadenza.leads.list(campaign.id);
     expect(leads.every((l) => l.status === "active" && l.attempts === 0)).toBe(true);
     expect(leads.map((l) => l.nextEmailAt)).toEqual(Array(5).fill(heldUntil));
@@ -113,16 +113,16 @@ describe("a throttle on the sending side", () => {
         await cadenza.dispatch.tick();
         const made = transport.attempts.length - before;
         for (let i = 0; i < made; i++) tried.push(minute);
-        if (minute === 5) {
+        if (minute === 4) {
           expect(await store.listSenderHolds!()).toEqual([
-            expect.objectContaining({ key: "sender:ana@sender.test", strikes: 1 }),
+            expect.objectContaining({ key: "sender:ana@sender.test", strikes: 3 }),
           ]);
         }
         clock.advance(60_000);
       }
-      // The first batch's sends in flight, then one lead at 10 minutes, at 30 (a 20-minute hold),
-      // and at 70 (40 minutes), which goes through: the next pass sends the rest.
-      expect(tried.filter((m) => m > 0)).toEqual([10, 30, 70, ...Array(19).fill(71)]);
+      // The first batch's sends in flight, then one lead when each hold ends: 1 minute, then 2, 4,
+      // 8, 16 and 32; the one at 63 goes through, and the next pass sends the rest.
+      expect(tried.filter((m) => m > 0)).toEqual([1, 3, 7, 15, 31, 63, ...Array(19).fill(64)]);
       expect(tried.filter((m) => m === 0)).toHaveLength(8);
       const leads = await cadenza.leads.list(campaign.id, { limit: 50 });
       expect(leads.map((l) => l.status)).toEqual(Array(20).fill("completed"));
@@ -151,8 +151,8 @@ describe("a throttle on the sending side", () => {
     expect(transport.sent.map((m) => m.from.email)).toEqual(Array(3).fill("calm@two.test"));
     const fromBusy = () => transport.attempts.filter((a) => a.message.mailboxId === busy.id).length;
     const first = fromBusy();
-    for (let minute = 1; minute < 10; minute++) {
-      clock.advance(60_000);
+    for (let second = 10; second < 60; second += 10) {
+      clock.advance(10_000);
       await cadenza.dispatch.tick();
     }
     expect(fromBusy()).toBe(first);
@@ -175,10 +175,10 @@ describe("a throttle on the sending side", () => {
     await shared.cadenza.dispatch.tick();
     expect(shared.transport.attempts).toHaveLength(1);
     const due = (await shared.cadenza.leads.list(campaign.id, { limit: 50 })).filter(
-      (l) => l.nextEmailAt!.getTime() <= shared.clock.now().getTime() + 5 * 60_000,
+      (l) => l.nextEmailAt!.getTime() <= shared.clock.now().getTime() + 30_000,
     );
     expect(due).toHaveLength(20);
-    shared.clock.advance(5 * 60_000);
+    shared.clock.advance(30_000);
     await other.cadenza.dispatch.tick();
     expect(other.transport.attempts).toHaveLength(0);
   });
@@ -199,9 +199,10 @@ describe("a throttle on the sending side", () => {
       if (transport.attempts.length > before) tried.push(minute);
       clock.advance(5 * 60_000);
     }
-    // 0, then holds of 10, 20, 40 minutes and the hour at most: 10 tries in the day, not 48.
-    expect(tried).toEqual([0, 10, 30, 70, 130, 190, 250, 310, 370, 430]);
-    expect(await store.getQuotaUsage(`campaign:${campaign.id}`, "2026-01-05")).toBe(3 + 9);
+    // 0, then a try when each hold ends (on the next five-minute pass): holds of 1, 2, 4, 8, 16, 32
+    // minutes, then the hour at most. 13 tries in the day, not 48.
+    expect(tried).toEqual([0, 5, 10, 15, 25, 45, 80, 140, 200, 260, 320, 380, 440]);
+    expect(await store.getQuotaUsage(`campaign:${campaign.id}`, "2026-01-05")).toBe(3 + 12);
     const leads = await cadenza.leads.list(campaign.id);
     expect(leads.every((l) => l.status === "active" && l.attempts === 0)).toBe(true);
   });
