@@ -366,10 +366,11 @@ export interface SendOutcomeWrite {
   /** Mailbox to flag (sender-side rejections). */
   flagMailbox?: { mailboxId: string; reason: string };
   /**
-   * Quota slots to give back, one send each (never below zero): those reserved for an attempt that
-   * never reached the provider (a transport failure). Given back only with an applied outcome: a fenced
-   * one's lead was recovered by another worker, which recorded the attempt as `unknown`, and an
-   * `unknown` send keeps its slot, so no day records more sends than its limit.
+   * Quota slots to give back, one send each (never below zero): those reserved for an attempt the
+   * provider never took or judged (a transport failure, a throttle, a send held back with its
+   * sender). Given back only with an applied outcome: a fenced one's lead was recovered by another
+   * worker, which recorded the attempt as `unknown`, and an `unknown` send keeps its slot, so no
+   * day records more sends than its limit.
    */
   returnQuotas?: { key: string; day: string }[];
   /** Event to append to the log. */
