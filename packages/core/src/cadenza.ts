@@ -209,7 +209,7 @@ export function createCadenza(options: CadenzaOptions) {
         }),
       pause: (id: string, opts?: Parameters<typeof pauseLead>[2]) => pauseLead(ctx, id, opts),
       resume: (id: string) => resumeLead(ctx, id),
-      /** Puts a failed lead back into its sequence: the step it failed at is due again, its attempts reset. */
+      /** Puts a failed lead back into its sequence: its failed step is due again, attempts reset. */
       retry: (id: string) => retryLead(ctx, id),
       /** Puts every failed lead of a campaign back into its sequence; returns how many. */
       retryFailed: (campaignId: string, opts?: Parameters<typeof retryFailedLeads>[2]) =>

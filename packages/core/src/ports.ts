@@ -635,7 +635,7 @@ export interface Store {
    * store without them leaves each engine to hold senders on its own, in memory.
    */
   holdSenders?(holds: SenderHold[]): Promise<void>;
-  /** Ends the holds of these keys that were set at or before `at` (a send through the sender went through). */
+  /** Ends the holds of these keys set at or before `at` (a send through the sender went through). */
   releaseSenders?(keys: string[], at: Date): Promise<void>;
   /** Every sender hold not yet released, whether it has run out or not. */
   listSenderHolds?(): Promise<SenderHold[]>;

@@ -19,11 +19,11 @@ function quotasFor(campaign: Campaign, mailbox: Mailbox | null, now: Date): Quot
 /**
  * One dispatch pass over one campaign: for each of its mailboxes (or none), claim due leads in
  * batches within the daily quota and pacing, and send them. A flagged mailbox and a held sender get
- * no claim; a sender whose hold ran out gets one lead, which tries it before the rest. Up to `batchesInFlight` batches run at
- * once: the next batch is claimed and composed while the store records the last. Each claim
- * reserves its quota and leases its leads on its own, as two engines' claims would, so the limits,
- * fences and exactly-once guarantees hold for every batch in flight. Returns once every batch it
- * started has finished, even when one failed or the signal aborted.
+ * no claim; a sender whose hold ran out gets one lead, which tries it before the rest. Up to
+ * `batchesInFlight` batches run at once: the next batch is claimed and composed while the store
+ * records the last. Each claim reserves its quota and leases its leads on its own, as two engines'
+ * claims would, so the limits, fences and exactly-once guarantees hold for every batch in flight.
+ * Returns once every batch it started has finished, even when one failed or the signal aborted.
  */
 export async function dispatchCampaign(
   ctx: EngineContext,
