@@ -104,7 +104,7 @@ describe("httpApiTransport against a local HTTP server", () => {
     ["gone@navy.example", "hard", "invalid_recipient"],
     ["full@navy.example", "soft", "mailbox_full"],
     ["typo@navy.example", "hard", "422"],
-    ["slow-down@navy.example", "soft", "rate_limited"],
+    ["slow-down@navy.example", "throttled", "rate_limited"],
     ["outage@navy.example", "transport", "503"],
     ["blocked@navy.example", "sender", "sender_blocked"],
     ["unknown@navy.example", "transport", "500"],

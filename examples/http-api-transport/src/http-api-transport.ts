@@ -23,7 +23,7 @@ export function classifyHttpApiResponse(status: number, providerCode: string | n
     .with({ providerCode: P.union("domain_not_verified", "sender_blocked") }, () => "sender" as const)
     .with({ status: 422 }, () => "hard" as const)
     .with({ status: P.union(401, 403) }, () => "sender" as const)
-    .with({ status: 429 }, () => "soft" as const)
+    .with({ status: 429 }, () => "throttled" as const) // the API limits us, not the recipient
     .with({ status: P.number.gte(500) }, () => "transport" as const)
     .otherwise(() => "sender" as const); // any other 4xx: our request is wrong, the address is not
 }

@@ -32,6 +32,7 @@ import { receiveInbound } from "./inbound/receive-inbound.js";
 import type { LeadStatus } from "./lead/lead.js";
 import { pauseLead, resumeLead } from "./lead/lead-operations.js";
 import { recordBounce, recordComplaint, recordReply, recordUnsubscribe } from "./lead/lead-signals.js";
+import { retryFailedLeads, retryLead } from "./lead/retry-lead.js";
 import type { Clock, ContentGenerator, IdGenerator, RandomSource, Store, Transport } from "./ports.js";
 import { createRenderer, type MjmlCompiler } from "./render/index.js";
 import { campaignDay } from "./schedule/index.js";
@@ -123,6 +124,7 @@ export function createCadenza(options: CadenzaOptions) {
     generationTimeoutMs: options.generationTimeoutMs ?? 20_000,
     pauseOtherCampaignsOnReply: options.pauseOtherCampaignsOnReply ?? true,
     mailboxCache: new Map(),
+    senderHolds: new Map(),
     reportError,
   };
 
@@ -231,6 +233,11 @@ export function createCadenza(options: CadenzaOptions) {
         }),
       pause: (id: string, opts?: Parameters<typeof pauseLead>[2]) => pauseLead(ctx, id, opts),
       resume: (id: string) => resumeLead(ctx, id),
+      /** Puts a failed lead back into its sequence: its failed step is due again, attempts reset. */
+      retry: (id: string) => retryLead(ctx, id),
+      /** Puts every failed lead of a campaign back into its sequence; returns how many. */
+      retryFailed: (campaignId: string, opts?: Parameters<typeof retryFailedLeads>[2]) =>
+        retryFailedLeads(ctx, campaignId, opts),
       recordReply: (target: Parameters<typeof recordReply>[1], at?: Date) => recordReply(ctx, target, at),
       recordBounce: (
         target: Parameters<typeof recordBounce>[1],

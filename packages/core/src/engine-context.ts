@@ -1,7 +1,15 @@
 import type { Mailbox } from "./dispatch/mailbox-schema.js";
 import type { TrackingLinks } from "./dispatch/tracking-links.js";
 import type { CadenzaHooks } from "./events/event-hooks.js";
-import type { Clock, ContentGenerator, IdGenerator, RandomSource, Store, Transport } from "./ports.js";
+import type {
+  Clock,
+  ContentGenerator,
+  IdGenerator,
+  RandomSource,
+  SenderHold,
+  Store,
+  Transport,
+} from "./ports.js";
 import type { Renderer } from "./render/index.js";
 
 /** Dispatch tuning; every field has a production default. */
@@ -34,8 +42,15 @@ export interface DispatchSettings {
   softRetryBaseMs: number;
   /** Cap of the soft-retry delay. */
   softRetryMaxMs: number;
-  /** Wait after a sender-side (policy) rejection or a transport failure before trying the lead again. */
+  /** Wait before a lead a flagged mailbox could not send (a policy refusal) is tried again. */
   transportRetryMs: number;
+  /**
+   * First hold of a sender after a throttle, a transport failure or a policy refusal of the default
+   * sender; each hold in a row lasts twice the one before, up to `senderHoldMaxMs`.
+   */
+  senderHoldBaseMs: number;
+  /** Longest hold of a sender: while its server keeps refusing, one lead is tried this often. */
+  senderHoldMaxMs: number;
   /** Idle wait of the worker loop between ticks. */
   pollIntervalMs: number;
   /** Up to this much random delay added to each scheduled follow-up (spreads sends). */
@@ -53,6 +68,8 @@ export const DEFAULT_DISPATCH: DispatchSettings = {
   softRetryBaseMs: 15 * 60_000,
   softRetryMaxMs: 24 * 3_600_000,
   transportRetryMs: 10 * 60_000,
+  senderHoldBaseMs: 60_000,
+  senderHoldMaxMs: 60 * 60_000,
   pollIntervalMs: 30_000,
   followUpJitterMs: 0,
 };
@@ -85,6 +102,12 @@ export interface EngineContext {
   pauseOtherCampaignsOnReply: boolean;
   /** Mailboxes by id, read once per tick. */
   mailboxCache: Map<string, Mailbox>;
+  /**
+   * Sender holds by key: read from the store once per tick, and set here as soon as a send is
+   * throttled, so the rest of the pass sees it at once. Kept from tick to tick for a store that does
+   * not keep them.
+   */
+  senderHolds: Map<string, SenderHold>;
   /** Where errors the engine recovers from are reported (a failed hook, a lead that could not resume). */
   reportError: (error: Error, context: string) => void;
 }

@@ -24,7 +24,7 @@ export { type Cadenza, type CadenzaOptions, createCadenza } from "./cadenza.js";
 export type { Campaign, Step } from "./campaign/campaign.js";
 export type { EmailPreview, PreviewProspect } from "./campaign/campaign-preview.js";
 export * from "./campaign/campaign-schema.js";
-export type { DispatchReport } from "./dispatch/dispatch-campaign.js";
+export type { DispatchReport } from "./dispatch/dispatch-report.js";
 export type { DispatchWorker } from "./dispatch/dispatch-worker.js";
 export * from "./dispatch/email-record.js";
 export * from "./dispatch/mailbox-schema.js";

@@ -75,11 +75,15 @@ export interface OutboundMessage {
  * What became of one send:
  * - `accepted`: the server took the message;
  * - `rejected/hard`: the address is bad (5.1.x, 5.2.1…): the lead bounces, the address is suppressed;
- * - `rejected/soft`: temporary (4xx, 5.2.2 mailbox full): retried later, bounded;
+ * - `rejected/soft`: temporary, on the recipient's side (a full mailbox, greylisting at RCPT TO):
+ *   retried later, counted against the lead's attempts;
+ * - `rejected/throttled`: temporary, on the sending side (421, a rate or quota limit, 4xx to MAIL FROM
+ *   or DATA): not counted against the lead, which waits while its sender is held with backoff; the
+ *   quota slot reserved for it is given back;
  * - `rejected/sender`: policy or authentication refusal of the sender (5.7.x): the address is kept,
- *   the lead waits, the mailbox is flagged;
- * - `rejected/transport`: the message was not handed over (refused, timeout, TLS, auth): retried later,
- *   and the quota slot reserved for it given back;
+ *   the lead waits, the mailbox is flagged (the default sender is held with backoff);
+ * - `rejected/transport`: the message was not handed over (refused, timeout, TLS, auth): not counted,
+ *   the sender is held with backoff, and the quota slot reserved for it given back;
  * - `unknown`: the session broke after the message may have been handed over: never retried.
  */
 export type SendResult =
@@ -91,7 +95,7 @@ export type SendResult =
   | { status: "unknown"; code: string; response: string }
   | {
       status: "rejected";
-      kind: "hard" | "soft" | "sender" | "transport";
+      kind: "hard" | "soft" | "throttled" | "sender" | "transport";
       /** Enhanced status code (`5.1.1`) when known, else the basic code (`550`), else a symbolic one. */
       code: string;
       response: string;
@@ -363,10 +367,11 @@ export interface SendOutcomeWrite {
   /** Mailbox to flag (sender-side rejections). */
   flagMailbox?: { mailboxId: string; reason: string };
   /**
-   * Quota slots to give back, one send each (never below zero): those reserved for an attempt that
-   * never reached the provider (a transport failure). Given back only with an applied outcome: a fenced
-   * one's lead was recovered by another worker, which recorded the attempt as `unknown`, and an
-   * `unknown` send keeps its slot, so no day records more sends than its limit.
+   * Quota slots to give back, one send each (never below zero): those reserved for an attempt the
+   * provider never took or judged (a transport failure, a throttle, a send held back with its
+   * sender). Given back only with an applied outcome: a fenced one's lead was recovered by another
+   * worker, which recorded the attempt as `unknown`, and an `unknown` send keeps its slot, so no
+   * day records more sends than its limit.
    */
   returnQuotas?: { key: string; day: string }[];
   /** Event to append to the log. */
@@ -400,13 +405,38 @@ export interface LeadRelease {
   quotas: { key: string; day: string }[];
 }
 
-/** A change to a lead outside dispatch (pause, resume, reply, bounce, unsubscribe), fenced on version. */
+/**
+ * A sender the dispatcher sends nothing from until `until`: the server it sends through throttled
+ * it, could not be reached, or (for the default sender, which has no flag) refused it. A hold that
+ * has run out stays until a send through the sender goes through (`releaseSenders`): meanwhile the
+ * dispatcher tries one lead at a time, and another failure holds the sender twice as long.
+ */
+export interface SenderHold {
+  /** `mailbox:<id>`, or `sender:<address>` for the engine's default sender. */
+  key: string;
+  /** Holds in a row without a send going through in between (1 for the first). */
+  strikes: number;
+  /** When the failure that set it was recorded. */
+  heldAt: Date;
+  /** No lead is claimed for the sender before this. */
+  until: Date;
+  /** The code and response that set it. */
+  reason: string;
+}
+
+/**
+ * A change to a lead outside dispatch (pause, resume, retry, reply, bounce, unsubscribe), fenced on
+ * version.
+ */
 export interface LeadChange {
   leadId: string;
   /** The change applies only if the lead still has this version. */
   expectedVersion: number;
   set: Partial<
-    Pick<Lead, "status" | "nextEmailAt" | "pausedUntil" | "lastError" | "hasReplied" | "repliedAt">
+    Pick<
+      Lead,
+      "status" | "nextEmailAt" | "pausedUntil" | "lastError" | "hasReplied" | "repliedAt" | "attempts"
+    >
   >;
   counters: CounterDelta[];
   suppress?: { email: string; reason: string };
@@ -472,6 +502,7 @@ export type EventKind =
   | "paused"
   | "resumed"
   | "failed"
+  | "retried"
   | "mailbox_flagged"
   | "winner_promoted";
 
@@ -606,6 +637,16 @@ export interface Store {
   recoverAbandonedSends(now: Date, limit: number): Promise<EmailRecord[]>;
   /** Quota used for a key on a day. */
   getQuotaUsage(key: string, day: string): Promise<number>;
+  /**
+   * Records sender holds, one per key: a key already held keeps whichever hold ends later (its
+   * `heldAt`, `until` and `reason`) and the most strikes of the two. Optional, with the two below: a
+   * store without them leaves each engine to hold senders on its own, in memory.
+   */
+  holdSenders?(holds: SenderHold[]): Promise<void>;
+  /** Ends the holds of these keys set at or before `at` (a send through the sender went through). */
+  releaseSenders?(keys: string[], at: Date): Promise<void>;
+  /** Every sender hold not yet released, whether it has run out or not. */
+  listSenderHolds?(): Promise<SenderHold[]>;
 
   // Emails and tracking --------------------------------------------------------------------
   getEmail(id: string): Promise<EmailRecord | null>;

@@ -335,6 +335,22 @@ END $$`,
       `CREATE UNIQUE INDEX emails_inbound_message_id ON emails (message_id) WHERE direction = 'inbound'`,
     ],
   },
+  {
+    id: 9,
+    name: "0009_sender_holds",
+    // A sender (a mailbox, or the default sender) the server it sends through throttled or could not
+    // reach is held back, for every worker, until its hold ends; the row stays, and doubles the next
+    // hold, until a send through the sender goes through. One row per sender, read once per tick.
+    statements: [
+      `CREATE TABLE sender_holds (
+  key TEXT COLLATE "C" PRIMARY KEY,
+  strikes INTEGER NOT NULL CHECK (strikes >= 1),
+  held_at TIMESTAMPTZ NOT NULL,
+  held_until TIMESTAMPTZ NOT NULL,
+  reason TEXT NOT NULL
+)`,
+    ],
+  },
 ];
 
 /** The table migrations are recorded in. */

@@ -76,7 +76,7 @@ const rows: [source: string, error: SmtpSendError, kind: RejectionKind, code: st
       "RCPT TO",
       "421-4.7.0 [203.0.113.5] Our system has detected an unusual rate of\n421 4.7.0 unsolicited mail originating from your IP address. - gsmtp",
     ),
-    "soft",
+    "throttled",
     "4.7.0",
   ],
   [
@@ -153,7 +153,7 @@ const rows: [source: string, error: SmtpSendError, kind: RejectionKind, code: st
   [
     "Outlook: server busy",
     replied("RCPT TO", "451 4.7.500 Server busy. Please try again later from [203.0.113.5]. (S77719)"),
-    "soft",
+    "throttled",
     "4.7.500",
   ],
   [
@@ -185,7 +185,7 @@ const rows: [source: string, error: SmtpSendError, kind: RejectionKind, code: st
       "421 4.7.0 [TSS04] Messages from 203.0.113.5 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes",
       "EENVELOPE",
     ),
-    "soft",
+    "throttled",
     "4.7.0",
   ],
   [
@@ -227,7 +227,7 @@ const rows: [source: string, error: SmtpSendError, kind: RejectionKind, code: st
   [
     "Postfix: temporary sender domain failure at MAIL FROM",
     replied("MAIL FROM", "450 4.1.8 <ada@acme.example>: Sender address rejected: Domain not found"),
-    "soft",
+    "throttled",
     "4.1.8",
   ],
   [
@@ -300,8 +300,129 @@ const rows: [source: string, error: SmtpSendError, kind: RejectionKind, code: st
   [
     "421 at EHLO: server closing",
     replied("EHLO", "421 4.3.2 Service not available, closing transmission channel", "ECONNECTION"),
-    "soft",
+    "throttled",
     "4.3.2",
+  ],
+  // Throttles, rate and quota limits of the sending side: never the recipient's fault
+  [
+    "Gmail: daily sending quota (5.4.5) at MAIL FROM",
+    replied(
+      "MAIL FROM",
+      "550-5.4.5 Daily user sending quota exceeded. For more information, go to\n550 5.4.5  https://support.google.com/mail/?p=ReachedLimit - gsmtp",
+    ),
+    "throttled",
+    "5.4.5",
+  ],
+  [
+    "Gmail: daily sending limit (5.4.5) at RCPT TO",
+    replied("RCPT TO", "550 5.4.5 Daily user sending limit exceeded. - gsmtp"),
+    "throttled",
+    "5.4.5",
+  ],
+  [
+    "Gmail: try again later, closing connection (421 after DATA, reported on the connection)",
+    replied("CONN", "421 4.7.0 Try again later, closing connection. - gsmtp", "ECONNECTION"),
+    "throttled",
+    "4.7.0",
+  ],
+  [
+    "Gmail: too many recipients (one recipient per message: a limit on the sender)",
+    replied("RCPT TO", "452 4.5.3 Your message has too many recipients. - gsmtp"),
+    "throttled",
+    "4.5.3",
+  ],
+  [
+    "Amazon SES: maximum sending rate",
+    replied("MAIL FROM", "454 Throttling failure: Maximum sending rate exceeded."),
+    "throttled",
+    "454",
+  ],
+  [
+    "Amazon SES: daily quota, after DATA",
+    replied("DATA", "454 Throttling failure: Daily message quota exceeded.", "EMESSAGE"),
+    "throttled",
+    "454",
+  ],
+  [
+    "Microsoft 365: sender thread limit",
+    replied(
+      "DATA",
+      "432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded [Hostname=DM6PR11MB1234.namprd11.prod.outlook.com]",
+      "EMESSAGE",
+    ),
+    "throttled",
+    "4.3.2",
+  ],
+  [
+    "Microsoft 365: submission quota (a 5.2.0 that is no mailbox's state)",
+    replied(
+      "DATA",
+      "554 5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException; Failed to process message due to a permanent exception with message Cannot submit message.",
+      "EMESSAGE",
+    ),
+    "throttled",
+    "5.2.0",
+  ],
+  [
+    "Microsoft 365: IP rate limited at RCPT TO",
+    replied(
+      "RCPT TO",
+      "451 4.7.650 The mail server [203.0.113.5] has been temporarily rate limited due to IP reputation.",
+    ),
+    "throttled",
+    "4.7.650",
+  ],
+  [
+    "451 at MAIL FROM without a telling code",
+    replied("MAIL FROM", "451 Local error in processing"),
+    "throttled",
+    "451",
+  ],
+  [
+    "451 after DATA",
+    replied("DATA", "451 4.3.0 Error: queue file write error", "EMESSAGE"),
+    "throttled",
+    "4.3.0",
+  ],
+  [
+    "the server's own trouble at RCPT TO, 451 4.3.0",
+    replied("RCPT TO", "451 4.3.0 Temporary server error, try again later"),
+    "throttled",
+    "4.3.0",
+  ],
+  [
+    "Gmail: blocked for an unusual rate (a 5.7.1 block, not a throttle)",
+    replied(
+      "DATA",
+      "550-5.7.1 [203.0.113.5] Our system has detected an unusual rate of unsolicited mail\n550 5.7.1 originating from your IP address. Mail sent from your IP address has been blocked. - gsmtp",
+      "EMESSAGE",
+    ),
+    "sender",
+    "5.7.1",
+  ],
+  [
+    "a mailbox busy after DATA stays the recipient's",
+    replied("DATA", "451 4.2.1 Mailbox temporarily unavailable, try again later", "EMESSAGE"),
+    "soft",
+    "4.2.1",
+  ],
+  [
+    "a mailbox full at RCPT TO stays the recipient's, quota wording and all",
+    replied("RCPT TO", "452 4.2.2 <grace@navy.example>: Mailbox quota exceeded"),
+    "soft",
+    "4.2.2",
+  ],
+  [
+    "a temporary sender-domain failure checked at RCPT TO is the sender's",
+    replied("RCPT TO", "450 4.1.8 <ada@acme.example>: Sender address rejected: Domain not found"),
+    "throttled",
+    "4.1.8",
+  ],
+  [
+    "greylisting without an enhanced code stays the recipient's",
+    replied("RCPT TO", "450 Greylisted, please try again in 300 seconds"),
+    "soft",
+    "450",
   ],
   ["sequence error", replied("RCPT TO", "503 5.5.1 Error: need MAIL command"), "transport", "5.5.1"],
   [

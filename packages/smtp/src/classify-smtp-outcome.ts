@@ -40,10 +40,12 @@ export type SmtpOutcome = { type: "sent"; info: SmtpSentInfo } | { type: "failed
 
 /**
  * Maps what nodemailer reported for one send to the engine's `SendResult`: hard bounces (bad
- * address), soft (try later), sender (policy or authentication refusal of the sender), transport
- * (nothing was handed over: no connection, no greeting, TLS, auth) and unknown (the session broke
- * without a reply once it was under way: the message may have been delivered, so it is never
- * retried). An enhanced status code in the reply wins over the reply code.
+ * address), soft (the recipient's side, try later), throttled (the sending side, try later: a 421,
+ * a rate or quota limit, a temporary refusal at MAIL FROM, DATA or the session), sender (policy or
+ * authentication refusal of the sender), transport (nothing was handed over: no connection, no
+ * greeting, TLS, auth) and unknown (the session broke without a reply once it was under way: the
+ * message may have been delivered, so it is never retried). An enhanced status code in the reply
+ * wins over the reply code.
  *
  * ```ts
  * classifySmtpOutcome({ type: "failed", error: { code: "EENVELOPE", command: "RCPT TO",
@@ -136,9 +138,12 @@ function describeFailure(error: SmtpSendError): Failure {
   return { type: "refused", stage, reply };
 }
 
-function kindOfReply(reply: SmtpReply, stage: "sender" | "recipient" | "message" | "session"): RejectionKind {
+type Stage = "sender" | "recipient" | "message" | "session";
+
+function kindOfReply(reply: SmtpReply, stage: Stage): RejectionKind {
+  if (isThrottle(reply)) return "throttled";
   const replyClass = reply.enhanced?.class ?? Math.floor(reply.basic / 100);
-  if (replyClass === 4) return "soft";
+  if (replyClass === 4) return whoseTemporaryFailure(reply, stage);
   // A refused MAIL FROM is about the sending address, never the recipient's.
   if (stage === "sender") return "sender";
   return (
@@ -146,6 +151,45 @@ function kindOfReply(reply: SmtpReply, stage: "sender" | "recipient" | "message"
     kindFromText(reply.text) ??
     kindOfBasicCode(reply.basic)
   );
+}
+
+// Replies that limit the sender whatever they answer: Amazon SES's "Throttling failure", Gmail's
+// "sending quota" and "sending limit", Microsoft's "sender thread limit" and
+// "SubmissionQuotaExceeded", "rate limited", "server busy", "too many connections"…
+const THROTTLE_WORDS =
+  /throttl|rate[ -]?limit|rate exceeded|server (is )?busy|too many (messages|mails|emails|connections|sessions|recipients|concurrent)|(sending|submission|thread|daily|hourly) ?(rate|quota|limit)|exceeded (your|the) (daily|hourly|sending|message)/i;
+// A mailbox's own state, however it words it: "mailbox full", "over quota", "Mailbox quota exceeded".
+const MAILBOX_FULL_WORDS =
+  /mailbox (is )?full|over ?quota|mailbox\b.{0,20}\bquota|insufficient (system )?storage|out of storage/i;
+
+/**
+ * A reply that limits the sender rather than judging the message or the recipient, at any stage:
+ * 421 (the server is closing the session: RFC 5321 §3.8), X.4.5 (mail system congestion; Gmail's
+ * daily sending quota is 5.4.5), X.5.3 (too many recipients: Cadenza sends one, so this is a limit on
+ * the sender), or throttling in words. A reply about the mailbox (X.2.x) is never one.
+ */
+function isThrottle(reply: SmtpReply): boolean {
+  if (reply.basic === 421) return true;
+  const enhanced = reply.enhanced;
+  if (enhanced?.subject === 4 && enhanced.detail === 5) return true;
+  if (enhanced?.subject === 5 && enhanced.detail === 3) return true;
+  if (enhanced?.subject === 2 && enhanced.detail !== 0) return false;
+  return !MAILBOX_FULL_WORDS.test(reply.text) && THROTTLE_WORDS.test(reply.text);
+}
+
+/**
+ * Whose problem a temporary failure is. Cadenza sends one recipient per message, so a reply about the
+ * mailbox (X.2.x) or the recipient's address (X.1.x but the sender's X.1.7, X.1.8) is the recipient's
+ * at whatever stage it came. Otherwise only RCPT TO speaks of the recipient (greylisting, a busy
+ * mailbox), except for the server's own trouble (X.3.x: full, not accepting); a temporary refusal of
+ * MAIL FROM, of DATA or of the session is the sending side's.
+ */
+function whoseTemporaryFailure(reply: SmtpReply, stage: Stage): "soft" | "throttled" {
+  const enhanced = reply.enhanced;
+  if (enhanced?.subject === 1) return enhanced.detail === 7 || enhanced.detail === 8 ? "throttled" : "soft";
+  if (enhanced?.subject === 2) return "soft";
+  if (stage !== "recipient") return "throttled";
+  return enhanced?.subject === 3 ? "throttled" : "soft";
 }
 
 /** Permanent enhanced codes (RFC 3463); null when the code does not say (`5.0.0`, `5.5.x`). */
@@ -176,8 +220,7 @@ function kindOfEnhancedCode({ subject, detail }: EnhancedStatusCode): RejectionK
  * valid address.
  */
 function kindFromText(text: string): RejectionKind | null {
-  if (/mailbox (is )?full|over ?quota|quota exceeded|insufficient (system )?storage/i.test(text))
-    return "soft";
+  if (MAILBOX_FULL_WORDS.test(text) || /quota exceeded/i.test(text)) return "soft";
   if (
     /no such (user|mailbox|recipient|address)|(user|mailbox|recipient|address|account)( name)?( is)? (unknown|not found|does ?n[o']t exist|disabled|inactive)|doesn't have an? [^ ]+ account|unknown (user|recipient)|invalid (recipient|mailbox)/i.test(
       text,

@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import type { RejectionKind } from "./classify-smtp-outcome.js";
 import { type SmtpTransport, smtpTransport } from "./smtp-transport.js";
 import { outboundMessage } from "./testing/outbound-message.js";
 import {
@@ -84,6 +85,112 @@ describe("smtpTransport maps what a real server answers to the engine's outcomes
     const server = await serverThat({ refuseSender: { code: 550, message: text } });
     const result = await transportTo(server.port).send(outboundMessage());
     expect(result).toEqual({ status: "rejected", kind: "sender", code: "5.1.0", response: `550 ${text}` });
+  });
+
+  // Whose problem a temporary failure is: the recipient's (soft, counted against the lead) or the
+  // sending side's (throttled, never counted), by the stage the server answered at and its code.
+  const gmailQuota =
+    "5.4.5 Daily user sending quota exceeded. For more information, go to https://support.google.com/mail/?p=ReachedLimit - gsmtp";
+  const closing = "4.7.0 Try again later, closing connection.";
+  const serverError = "4.3.0 Temporary server error, try again later";
+  it.each<[string, TestSmtpServerOptions, RejectionKind, string, string]>([
+    [
+      "a full mailbox at RCPT TO is the recipient's",
+      { refuseRecipient: { code: 452, message: "4.2.2 <grace@navy.example>: Mailbox full" } },
+      "soft",
+      "4.2.2",
+      "452 4.2.2 <grace@navy.example>: Mailbox full",
+    ],
+    [
+      "a mailbox busy after DATA is still the recipient's",
+      { refuseMessage: { code: 451, message: "4.2.1 Mailbox temporarily unavailable" } },
+      "soft",
+      "4.2.1",
+      "451 4.2.1 Mailbox temporarily unavailable",
+    ],
+    [
+      "421 at RCPT TO is the server closing on the sender, not a refused recipient",
+      { refuseRecipient: { code: 421, message: closing } },
+      "throttled",
+      "4.7.0",
+      `421 ${closing}`,
+    ],
+    [
+      "421 at MAIL FROM",
+      { refuseSender: { code: 421, message: closing } },
+      "throttled",
+      "4.7.0",
+      `421 ${closing}`,
+    ],
+    [
+      "451 at MAIL FROM",
+      { refuseSender: { code: 451, message: serverError } },
+      "throttled",
+      "4.3.0",
+      `451 ${serverError}`,
+    ],
+    [
+      "Amazon SES's 454 throttling failure at MAIL FROM",
+      { refuseSender: { code: 454, message: "Throttling failure: Maximum sending rate exceeded." } },
+      "throttled",
+      "454",
+      "454 Throttling failure: Maximum sending rate exceeded.",
+    ],
+    [
+      "451 after DATA",
+      { refuseMessage: { code: 451, message: serverError } },
+      "throttled",
+      "4.3.0",
+      `451 ${serverError}`,
+    ],
+    [
+      "421 after DATA",
+      { refuseMessage: { code: 421, message: closing } },
+      "throttled",
+      "4.7.0",
+      `421 ${closing}`,
+    ],
+    [
+      "Microsoft 365's 432 4.3.2 sender thread limit after DATA",
+      { refuseMessage: { code: 432, message: "4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded" } },
+      "throttled",
+      "4.3.2",
+      "432 4.3.2 STOREDRV.ClientSubmit; sender thread limit exceeded",
+    ],
+    [
+      "Gmail's 550 5.4.5 daily sending quota at MAIL FROM",
+      { refuseSender: { code: 550, message: gmailQuota } },
+      "throttled",
+      "5.4.5",
+      `550 ${gmailQuota}`,
+    ],
+    [
+      "Gmail's 550 5.4.5 daily sending quota at RCPT TO",
+      { refuseRecipient: { code: 550, message: gmailQuota } },
+      "throttled",
+      "5.4.5",
+      `550 ${gmailQuota}`,
+    ],
+    [
+      "Gmail's 550 5.4.5 daily sending quota after DATA",
+      { refuseMessage: { code: 550, message: gmailQuota } },
+      "throttled",
+      "5.4.5",
+      `550 ${gmailQuota}`,
+    ],
+  ])("%s", async (_case, options, kind, code, response) => {
+    const server = await serverThat(options);
+    const result = await transportTo(server.port).send(outboundMessage());
+    expect(result).toEqual({ status: "rejected", kind, code, response });
+    expect(server.received).toHaveLength(0);
+  });
+
+  it("a server that greets with 421 is throttling the sender", async () => {
+    const text = "4.7.0 Too many connections from 127.0.0.1, try again later";
+    const server = await serverThat({ refuseConnection: { code: 421, message: text } });
+    const result = await transportTo(server.port).send(outboundMessage());
+    expect(result).toMatchObject({ status: "rejected", kind: "throttled", code: "4.7.0" });
+    expect(result.status === "rejected" && result.response).toContain(`421 ${text}`);
   });
 
   it("a connection dropped in the middle of DATA is an unknown outcome, never a bounce and never retried", async () => {

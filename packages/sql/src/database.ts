@@ -255,6 +255,15 @@ export interface SendQuotasTable {
   used: number;
 }
 
+/** Senders the dispatcher holds back after a throttle, one row per sender until a send goes through. */
+export interface SenderHoldsTable {
+  key: string;
+  strikes: number;
+  held_at: SqlTime;
+  held_until: SqlTime;
+  reason: string;
+}
+
 /** Applied migrations. */
 export interface CadenzaMigrationsTable {
   id: number;
@@ -288,5 +297,6 @@ export interface CadenzaDatabase {
   campaign_daily_counters: CampaignDailyCountersTable;
   campaign_lead_counts: CampaignLeadCountsTable;
   send_quotas: SendQuotasTable;
+  sender_holds: SenderHoldsTable;
   cadenza_migrations: CadenzaMigrationsTable;
 }

@@ -5,6 +5,7 @@ import {
   type EnrollRequest,
   type EnrollResult,
   type LeaseRenewal,
+  type SenderHold,
   type Store,
 } from "@cadenza/core";
 import type { Kysely } from "kysely";
@@ -42,6 +43,7 @@ import { renewLeases } from "./operations/renew-leases.js";
 import { saveInboundEmail } from "./operations/save-inbound-email.js";
 import { saveMailbox } from "./operations/save-mailbox.js";
 import { deleteAudience, getAudience, listAudiences, saveAudience } from "./operations/saved-audiences.js";
+import { holdSenders, listSenderHolds, releaseSenders } from "./operations/sender-holds.js";
 import { suppress } from "./operations/suppress.js";
 import { updateCampaign } from "./operations/update-campaign.js";
 import { upsertProspects } from "./operations/upsert-prospects.js";
@@ -75,6 +77,9 @@ export interface SqlStore extends Store {
   audit(options?: { now?: Date }): Promise<AuditFinding[]>;
   enrollProspects(request: SqlEnrollRequest): Promise<EnrollResult>;
   renewLeases(renewal: LeaseRenewal): Promise<string[]>;
+  holdSenders(holds: SenderHold[]): Promise<void>;
+  releaseSenders(keys: string[], at: Date): Promise<void>;
+  listSenderHolds(): Promise<SenderHold[]>;
   close(): Promise<void>;
 }
 
@@ -183,6 +188,9 @@ export function createSqlStore(config: SqlStoreConfig): SqlStore {
     renewLeases: (renewal) => run((c) => renewLeases(c, renewal)),
     recoverAbandonedSends: (now, limit) => run((c) => recoverAbandonedSends(c, now, limit)),
     getQuotaUsage: (key, day) => run((c) => getQuotaUsage(c, key, day)),
+    holdSenders: (holds) => run((c) => holdSenders(c, holds)),
+    releaseSenders: (keys, at) => run((c) => releaseSenders(c, keys, at)),
+    listSenderHolds: () => run((c) => listSenderHolds(c)),
 
     getEmail: (id) => run((c) => getEmail(c, id)),
     findEmailsByMessageId: (messageIds) => run((c) => findEmailsByMessageId(c, messageIds)),

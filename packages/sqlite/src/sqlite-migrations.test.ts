@@ -9,9 +9,8 @@ const inbound = (id: string, messageId: string, createdAt: string) =>
 describe("sqlite migration 0009_inbound_reports", () => {
   it("keeps the first of inbound copies stored twice, then refuses a second copy", () => {
     const db = new Database(":memory:");
-    const [inboundReports, ...later] = SQLITE_MIGRATIONS.filter((m) => m.id >= 9);
+    const inboundReports = SQLITE_MIGRATIONS.find((m) => m.id === 9);
     expect(inboundReports?.name).toBe("0009_inbound_reports");
-    expect(later).toEqual([]);
     for (const m of SQLITE_MIGRATIONS.filter((m) => m.id < 9)) for (const s of m.statements) db.exec(s);
     db.exec(inbound("00000000-0000-7000-8000-000000000002", "<r1@gmail.test>", "2026-01-05T10:00:01.000Z"));
     db.exec(inbound("00000000-0000-7000-8000-000000000001", "<r1@gmail.test>", "2026-01-05T10:00:02.000Z"));

@@ -348,6 +348,22 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       `CREATE UNIQUE INDEX emails_inbound_message_id ON emails (message_id) WHERE direction = 'inbound'`,
     ],
   },
+  {
+    id: 10,
+    name: "0010_sender_holds",
+    // A sender (a mailbox, or the default sender) the server it sends through throttled or could not
+    // reach is held back, for every worker, until its hold ends; the row stays, and doubles the next
+    // hold, until a send through the sender goes through. One row per sender, read once per tick.
+    statements: [
+      `CREATE TABLE sender_holds (
+  key TEXT PRIMARY KEY,
+  strikes INTEGER NOT NULL CHECK (strikes >= 1),
+  held_at TEXT NOT NULL,
+  held_until TEXT NOT NULL,
+  reason TEXT NOT NULL
+) STRICT`,
+    ],
+  },
 ];
 
 /** The table migrations are recorded in. */

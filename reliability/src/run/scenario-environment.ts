@@ -28,6 +28,8 @@ export const FAST_DISPATCH: Partial<DispatchSettings> = {
   softRetryBaseMs: 200,
   softRetryMaxMs: 1000,
   transportRetryMs: 400,
+  senderHoldBaseMs: 200,
+  senderHoldMaxMs: 2000,
   followUpJitterMs: 0,
 };
 

@@ -8,9 +8,11 @@ import { openStore } from "../stores/open-store.js";
 import { readSnapshot } from "../stores/store-snapshot.js";
 
 /**
- * The sink refuses at random (421/451 soft, 550 5.1.1 hard for addresses that do not exist), drops
- * connections mid-DATA and stalls past the lease. Soft failures must be retried with bounded backoff
- * and end sent or failed with a reason; hard ones bounce and suppress; a stall must end in `unknown`
+ * The sink refuses at random (421/451 at RCPT TO: throttles of the sender, 550 5.1.1 hard for
+ * addresses that do not exist), answers always-busy mailboxes 451 4.2.1 after DATA, drops
+ * connections mid-DATA and stalls past the lease. Throttles must hold the sender and never fail a
+ * lead; the busy mailboxes' soft failures must be retried with bounded backoff and end failed with
+ * their reason; hard ones bounce and suppress; a stall must end in `unknown`
  * (its socket timeout), never in a second send, and cost its batch nothing more: the batch renews its
  * leases while it waits.
  *
@@ -26,8 +28,8 @@ export async function runFaultyTransport(
   const name = options.ackLoss ? "faulty-transport-ack-loss" : "faulty-transport";
   const env = await createScenarioEnvironment(name, "postgres");
   const faults: SinkFaults = options.ackLoss
-    ? { soft: 0.05, dropMidData: 0.02, stall: 0, stallMs: 0, ackLoss: 0.02 }
-    : { soft: 0.08, dropMidData: 0.03, stall: 0.005, stallMs: 7000, ackLoss: 0 };
+    ? { throttle: 0.05, dropMidData: 0.02, stall: 0, stallMs: 0, ackLoss: 0.02 }
+    : { throttle: 0.08, dropMidData: 0.03, stall: 0.005, stallMs: 7000, ackLoss: 0 };
   const sink = await env.startSink(faults);
   try {
     const store = openStore(env.target);
@@ -75,12 +77,18 @@ export async function runFaultyTransport(
     const busyLeads = snapshot.leads.filter((l) =>
       (snapshot.prospectEmailByLead.get(l.id) ?? "").startsWith(ALWAYS_BUSY_PREFIX),
     );
-    // Each always-busy lead fails with a temporary reason — the busy 4.2.1, or a random 421/451 at
-    // RCPT — unless a stall cut off its batch and the steps it passed went unknown.
+    // Each always-busy lead fails with its mailbox's 4.2.1, unless a stall cut off its batch and the
+    // steps it passed went unknown. The random 421/451 at RCPT throttle the sender: they never count
+    // against a lead, so no other lead fails.
     const unknownLeads = new Set(snapshot.emails.filter((e) => e.status === "unknown").map((e) => e.leadId));
     const busyFailed = busyLeads.filter(
-      (l) => l.status === "failed" && /\b4\.\d\.\d\b/.test(l.lastError ?? ""),
+      (l) => l.status === "failed" && /\b4\.2\.1\b/.test(l.lastError ?? ""),
     );
+    const failedElse = snapshot.leads.filter((l) => l.status === "failed" && !busyFailed.includes(l));
+    if (failedElse.length > 0)
+      problems.push(
+        `failed-by-sender-side: ${failedElse.length} leads failed, the first with ${failedElse[0]!.lastError}`,
+      );
     const busyElse = busyLeads.filter((l) => !busyFailed.includes(l) && !unknownLeads.has(l.id));
     if (busyElse.length > 0)
       problems.push(

@@ -7,7 +7,7 @@ export interface SinkLogEntry {
   key: string | null;
   messageId: string | null;
   to: string | null;
-  /** Why it was refused (`soft`, `hard`, `busy`, `drop`, `stall`) or how it was accepted (`ack-loss`). */
+  /** Why it was refused (`throttle`, `hard`, `busy`, `drop`, `stall`) or how it was accepted (`ack-loss`). */
   how: string;
   at: string;
 }

@@ -4,8 +4,8 @@
  * how those leads must end.
  */
 export interface SinkFaults {
-  /** Chance that RCPT TO is answered `451 4.3.0` or `421 4.7.0` (try again later). */
-  soft: number;
+  /** Chance that RCPT TO is answered `451 4.3.0` or `421 4.7.0`: the server throttling the sender. */
+  throttle: number;
   /** Chance that the connection is destroyed while DATA is arriving (nothing was accepted). */
   dropMidData: number;
   /** Chance that the sink stays silent for `stallMs` after DATA, then answers 451 (nothing accepted). */
@@ -20,7 +20,7 @@ export interface SinkFaults {
 }
 
 /** A sink that accepts everything. */
-export const NO_FAULTS: SinkFaults = { soft: 0, dropMidData: 0, stall: 0, stallMs: 0, ackLoss: 0 };
+export const NO_FAULTS: SinkFaults = { throttle: 0, dropMidData: 0, stall: 0, stallMs: 0, ackLoss: 0 };
 
 /** Recipients whose mailbox does not exist: answered `550 5.1.1` at RCPT TO, every time. */
 export const HARD_BOUNCE_PREFIX = "nobody";

@@ -59,8 +59,8 @@ export async function startSmtpSink(options: {
         refused("hard", to);
         return callback(reply(550, "5.1.1 The email account that you tried to reach does not exist"));
       }
-      if (Math.random() < faults.soft) {
-        refused("soft", to);
+      if (Math.random() < faults.throttle) {
+        refused("throttle", to);
         return Math.random() < 0.5
           ? callback(reply(451, "4.3.0 Temporary server error, try again later"))
           : callback(reply(421, "4.7.0 Too many connections, try again later"));

@@ -1,341 +1,11 @@
 import type { Campaign } from "../campaign/campaign.js";
-import type { VariantName } from "../campaign/campaign-schema.js";
 import type { EngineContext } from "../engine-context.js";
-import { coerceError } from "../errors.js";
-import type {
-  ClaimedLead,
-  LeadRelease,
-  NewEvent,
-  QuotaReservation,
-  SendOutcomeWrite,
-  SendResult,
-} from "../ports.js";
-import { campaignDay, isInSendWindow, nextWindowOpening, windowFor } from "../schedule/index.js";
-import { assignVariant } from "../variant/index.js";
-import { BatchLease } from "./batch-lease.js";
-import { type ComposedEmail, composeEmail, isComposeFailure } from "./compose-email.js";
-import type { EmailRecord } from "./email-record.js";
+import type { QuotaReservation } from "../ports.js";
+import { campaignDay, isInSendWindow, windowFor } from "../schedule/index.js";
+import { addReports, type DispatchReport, emptyReport } from "./dispatch-report.js";
 import { type Mailbox, mailboxCapOn } from "./mailbox-schema.js";
-import { sendOutcome } from "./send-outcome.js";
-
-/** What one dispatch pass did, summed over batches. */
-export interface DispatchReport {
-  claimed: number;
-  sent: number;
-  bounced: number;
-  retried: number;
-  unknown: number;
-  /** Given back unsent: outside their window, missing data, or fenced. */
-  released: number;
-  /** Ids of the emails the transport accepted. */
-  sentEmailIds: string[];
-  /** True when a campaign stopped at `maxBatchesPerTick` with due leads left. */
-  more: boolean;
-}
-
-export function emptyReport(): DispatchReport {
-  return {
-    claimed: 0,
-    sent: 0,
-    bounced: 0,
-    retried: 0,
-    unknown: 0,
-    released: 0,
-    sentEmailIds: [],
-    more: false,
-  };
-}
-
-export function addReports(into: DispatchReport, from: DispatchReport): void {
-  into.claimed += from.claimed;
-  into.sent += from.sent;
-  into.bounced += from.bounced;
-  into.retried += from.retried;
-  into.unknown += from.unknown;
-  into.released += from.released;
-  into.sentEmailIds.push(...from.sentEmailIds);
-  into.more ||= from.more;
-}
-
-/** The variant a lead gets: its locked one, the promoted winner, or the first step's split. */
-export function leadVariantFor(
-  campaign: Campaign,
-  leadId: string,
-  assigned: VariantName | null,
-): VariantName {
-  if (assigned) return assigned;
-  if (campaign.winnerVariant) return campaign.winnerVariant;
-  const first = campaign.steps[0];
-  if (!campaign.abTestingEnabled || !first?.variantB) return "A";
-  return assignVariant({ campaignId: campaign.id, leadId, split: first.variantSplit });
-}
-
-async function runLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
-    }
-  });
-  await Promise.all(workers);
-  return results;
-}
-
-/** The batch's suppressed addresses (lower-case): as the claim found them, or asked of the store. */
-async function suppressedAddresses(
-  ctx: EngineContext,
-  claimed: readonly ClaimedLead[],
-): Promise<Set<string>> {
-  if (claimed.every((c) => c.suppressed !== undefined)) {
-    return new Set(
-      claimed.flatMap((c) => (c.suppressed && c.prospect.email ? [c.prospect.email.toLowerCase()] : [])),
-    );
-  }
-  const emails = claimed.map((c) => c.prospect.email).filter((e): e is string => e !== null);
-  return emails.length > 0 ? ctx.store.findSuppressed(emails) : new Set<string>();
-}
-
-/**
- * Sends one batch of claimed leads: compose each email, record them all as `sending`, send them
- * (concurrently, bounded), then record every outcome in one write. A constant number of store round
- * trips per batch, and one more each third of `leaseMs` the batch lasts, renewing its leases.
- */
-async function sendBatch(
-  ctx: EngineContext,
-  campaign: Campaign,
-  mailbox: Mailbox | null,
-  claimed: ClaimedLead[],
-  claimedAt: Date,
-): Promise<DispatchReport> {
-  const lease = new BatchLease(
-    ctx,
-    claimed[0]!.leaseToken,
-    claimed.map((c) => c.lead.id),
-    claimedAt,
-  );
-  try {
-    return await sendLeased(ctx, campaign, mailbox, claimed, lease);
-  } finally {
-    await lease.end();
-  }
-}
-
-async function sendLeased(
-  ctx: EngineContext,
-  campaign: Campaign,
-  mailbox: Mailbox | null,
-  claimed: ClaimedLead[],
-  lease: BatchLease,
-): Promise<DispatchReport> {
-  const report = emptyReport();
-  report.claimed = claimed.length;
-  const now = ctx.clock.now();
-  const day = campaignDay(now, campaign.timezone);
-  const releases: LeadRelease[] = [];
-  const events: NewEvent[] = [];
-  const release = (c: ClaimedLead, extra: Partial<LeadRelease> = {}) =>
-    releases.push({ leadId: c.lead.id, leaseToken: c.leaseToken, quotas: c.quotas, ...extra });
-  // A lead that cannot be sent now keeps its place, paused with the reason, and the host hears why.
-  const pause = (c: ClaimedLead, data: { reason: string } & Record<string, unknown>) => {
-    release(c, { pause: { reason: data.reason } });
-    events.push({
-      id: ctx.ids.id(),
-      kind: "paused",
-      campaignId: campaign.id,
-      leadId: c.lead.id,
-      emailId: null,
-      at: now,
-      data,
-    });
-  };
-
-  const suppressed = await suppressedAddresses(ctx, claimed);
-  const needsThread = campaign.steps.some(
-    (s) => s.stepNumber > 1 && (s.variantA.subject.trim() === "" || s.variantB?.subject.trim() === ""),
-  );
-  const threads = needsThread
-    ? await ctx.store.getThreads(claimed.map((c) => c.lead.id))
-    : new Map<string, EmailRecord[]>();
-
-  const composed: { claim: ClaimedLead; email: ComposedEmail; leadVariant: VariantName }[] = [];
-  // One batch, one instant, one campaign: whether the window is open depends only on the zone.
-  const openIn = new Map<string, boolean>();
-  for (const [i, c] of claimed.entries()) {
-    if (i > 0 && i % COMPOSE_SLICE === 0) await ctx.clock.yield?.();
-    const window = windowFor(campaign, c.prospect);
-    const step = campaign.steps[c.lead.currentStep];
-    let open = openIn.get(window.timezone);
-    if (open === undefined) {
-      open = isInSendWindow(now, window);
-      openIn.set(window.timezone, open);
-    }
-    if (!open) {
-      release(c, { nextEmailAt: nextWindowOpening(now, window) });
-      continue;
-    }
-    if (!step || c.prospect.email === null || suppressed.has(c.prospect.email.toLowerCase())) {
-      const reason = !step
-        ? "No step left to send"
-        : c.prospect.email === null
-          ? "No email address"
-          : "Address is suppressed";
-      pause(c, { reason });
-      continue;
-    }
-    const leadVariant = leadVariantFor(campaign, c.lead.id, c.lead.assignedVariant);
-    const email = await composeEmail(ctx, {
-      campaign,
-      step,
-      leadVariant,
-      leadId: c.lead.id,
-      leaseToken: c.leaseToken,
-      prospect: c.prospect,
-      mailbox,
-      thread: threads.get(c.lead.id) ?? [],
-      counterDay: day,
-      attempts: c.lead.attempts,
-    });
-    if (isComposeFailure(email)) {
-      pause(c, { reason: email.reason, missing: email.missing, stepNumber: step.stepNumber });
-      continue;
-    }
-    composed.push({ claim: c, email, leadVariant });
-  }
-
-  const outcomes: SendOutcomeWrite[] = [];
-  if (composed.length > 0) {
-    await ctx.clock.yield?.();
-    const begun = await ctx.store.beginSends(
-      composed.map((x) => x.email.record),
-      now,
-    );
-    const begunIds = new Set(begun.begun);
-    const staleByLead = new Map(begun.stale.map((e) => [e.leadId, e]));
-    const toSend = composed.filter((x) => begunIds.has(x.email.record.id));
-    report.released += begun.fenced.length;
-    for (const x of composed) {
-      const stale = staleByLead.get(x.claim.lead.id);
-      if (!stale) continue;
-      report.unknown += 1;
-      outcomes.push(
-        sendOutcome(
-          ctx,
-          {
-            campaign,
-            lead: x.claim.lead,
-            prospect: x.claim.prospect,
-            leaseToken: x.claim.leaseToken,
-            emailId: stale.id,
-            stepNumber: stale.stepNumber ?? x.claim.lead.currentStep + 1,
-            leadVariant: x.leadVariant,
-            emailVariant: stale.variant ?? x.email.record.variant,
-            counterDay: stale.counterDay ?? day,
-            mailboxId: stale.mailboxId,
-            at: now,
-          },
-          "stale",
-        ),
-      );
-    }
-    const results = await runLimited(
-      toSend,
-      ctx.dispatch.concurrency,
-      async (x): Promise<SendResult | null> => {
-        const { message } = x.email;
-        // Nothing after the transport reads the body: let it go before the outcomes are written, so a
-        // batch's HTML does not outlive its sends (it is most of a batch's memory).
-        x.email = withoutBody(x.email);
-        // Another worker took the lead while this batch waited: there this attempt's `sending` record
-        // becomes `unknown`, so sending it now would deliver an email no record shows.
-        if (lease.lost.has(x.claim.lead.id)) return null;
-        try {
-          return await ctx.transport.send(message);
-        } catch (error) {
-          // A transport that throws has not told us the message was refused; treat it as unreachable.
-          return {
-            status: "rejected",
-            kind: "transport",
-            code: "EXCEPTION",
-            response: coerceError(error).message,
-          };
-        }
-      },
-    );
-    const sentAt = ctx.clock.now();
-    toSend.forEach((x, i) => {
-      const result = results[i];
-      if (!result) {
-        report.released += 1;
-        return;
-      }
-      const outcome = sendOutcome(
-        ctx,
-        {
-          campaign,
-          lead: x.claim.lead,
-          prospect: x.claim.prospect,
-          leaseToken: x.claim.leaseToken,
-          emailId: x.email.record.id,
-          stepNumber: x.email.record.stepNumber,
-          leadVariant: x.leadVariant,
-          emailVariant: x.email.record.variant,
-          counterDay: day,
-          mailboxId: x.email.record.mailboxId,
-          at: sentAt,
-          generatedContent: x.email.generatedContent,
-          quotas: x.claim.quotas,
-          messageId: x.email.message.messageId,
-        },
-        result,
-      );
-      if (x.email.generationFallback) outcome.event.data.generationFallback = x.email.generationFallback;
-      if (outcome.kind === "sent") {
-        report.sent += 1;
-        report.sentEmailIds.push(x.email.record.id);
-      } else if (outcome.kind === "bounced") report.bounced += 1;
-      else if (outcome.kind === "unknown") report.unknown += 1;
-      else report.retried += 1;
-      outcomes.push(outcome);
-    });
-  }
-
-  await ctx.clock.yield?.();
-  const completed =
-    outcomes.length > 0 ? await ctx.store.completeSends(outcomes) : { applied: [], fenced: [] };
-  if (releases.length > 0) await ctx.store.releaseLeads(releases, now);
-  if (events.length > 0) await ctx.store.appendEvents(events);
-  report.released += releases.length;
-  const applied = new Set(completed.applied);
-  const emitted = outcomes.filter((o) => applied.has(o.leadId)).map((o) => o.event);
-  for (const o of outcomes) {
-    if (applied.has(o.leadId) && o.kind === "sent" && o.lead.status === "completed") {
-      emitted.push({
-        id: ctx.ids.id(),
-        kind: "completed",
-        campaignId: campaign.id,
-        leadId: o.leadId,
-        emailId: o.emailId,
-        at: o.at,
-        data: {},
-      });
-    }
-  }
-  await ctx.hooks.emit([...emitted, ...events]);
-  return report;
-}
-
-function withoutBody(email: ComposedEmail): ComposedEmail {
-  return {
-    ...email,
-    message: { ...email.message, html: "", text: "" },
-    record: { ...email.record, html: "", text: "" },
-  };
-}
-
-/** Leads composed between two yields to the host (`Clock.yield`). */
-const COMPOSE_SLICE = 10;
+import { sendBatch } from "./send-batch.js";
+import { senderKey } from "./sender-holds.js";
 
 function quotasFor(campaign: Campaign, mailbox: Mailbox | null, now: Date): QuotaReservation[] {
   const quotas: QuotaReservation[] = [
@@ -350,11 +20,12 @@ function quotasFor(campaign: Campaign, mailbox: Mailbox | null, now: Date): Quot
 
 /**
  * One dispatch pass over one campaign: for each of its mailboxes (or none), claim due leads in
- * batches within the daily quota and pacing, and send them. Up to `batchesInFlight` batches run at
- * once: the next batch is claimed and composed while the store records the last. Each claim
- * reserves its quota and leases its leads on its own, as two engines' claims would, so the limits,
- * fences and exactly-once guarantees hold for every batch in flight. Returns once every batch it
- * started has finished, even when one failed or the signal aborted.
+ * batches within the daily quota and pacing, and send them. A flagged mailbox and a held sender get
+ * no claim; a sender whose hold ran out gets one lead, which tries it before the rest. Up to
+ * `batchesInFlight` batches run at once: the next batch is claimed and composed while the store
+ * records the last. Each claim reserves its quota and leases its leads on its own, as two engines'
+ * claims would, so the limits, fences and exactly-once guarantees hold for every batch in flight.
+ * Returns once every batch it started has finished, even when one failed or the signal aborted.
  */
 export async function dispatchCampaign(
   ctx: EngineContext,
@@ -372,7 +43,8 @@ export async function dispatchCampaign(
       campaign.mailboxIds.length > 0 ? [...campaign.mailboxIds, null] : [undefined];
     for (const mailboxId of groups) {
       const mailbox = mailboxId ? (ctx.mailboxCache.get(mailboxId) ?? null) : null;
-      if (mailboxId && (!mailbox || mailbox.flaggedAt)) continue;
+      if (mailboxId && !mailbox) continue;
+      const key = senderKey(ctx, mailbox);
       for (let batch = 0; batch < ctx.dispatch.maxBatchesPerTick; batch++) {
         await inFlight.roomForOne();
         // Each claim, composition slice and write lets the host's other work run first: on a store
@@ -381,6 +53,12 @@ export async function dispatchCampaign(
         await ctx.clock.yield?.();
         if (signal?.aborted) return report;
         const at = ctx.clock.now();
+        // A batch in flight may have flagged the mailbox or held the sender since the last claim.
+        if (mailboxId && ctx.mailboxCache.get(mailboxId)?.flaggedAt) break;
+        const hold = key ? ctx.senderHolds.get(key) : undefined;
+        if (hold && hold.until.getTime() > at.getTime()) break;
+        // A hold that ran out without a send going through since: one lead tries the sender first.
+        const probing = hold !== undefined;
         const paced = mailbox && mailbox.minGapSeconds > 0;
         const gapMs = paced
           ? (mailbox.minGapSeconds + ctx.random.next() * mailbox.gapJitterSeconds) * 1000
@@ -389,7 +67,7 @@ export async function dispatchCampaign(
           campaignId: campaign.id,
           mailboxId,
           now: at,
-          limit: paced ? 1 : ctx.dispatch.batchSize,
+          limit: paced || probing ? 1 : ctx.dispatch.batchSize,
           leaseToken: ctx.ids.token(),
           leaseExpiresAt: new Date(at.getTime() + ctx.dispatch.leaseMs),
           quotas: quotasFor(campaign, mailbox, at),
@@ -397,7 +75,7 @@ export async function dispatchCampaign(
         });
         if (claimed.length === 0) break;
         inFlight.start(sendBatch(ctx, campaign, mailbox, claimed, at));
-        if (paced) break;
+        if (paced || probing) break;
         if (claimed.length < ctx.dispatch.batchSize) break;
         if (batch === ctx.dispatch.maxBatchesPerTick - 1) report.more = true;
       }

@@ -1,11 +1,13 @@
 import type { EngineContext } from "../engine-context.js";
 import { coerceError } from "../errors.js";
 import { resumeLead } from "../lead/lead-operations.js";
-import { addReports, type DispatchReport, dispatchCampaign, emptyReport } from "./dispatch-campaign.js";
+import { dispatchCampaign } from "./dispatch-campaign.js";
+import { addReports, type DispatchReport, emptyReport } from "./dispatch-report.js";
+import { readSenderHolds } from "./sender-holds.js";
 
 /**
- * One dispatch tick: resume leads whose pause ran out, recover sends abandoned by dead workers, then
- * dispatch every active campaign once.
+ * One dispatch tick: resume leads whose pause ran out, recover sends abandoned by dead workers, read
+ * the mailboxes and the senders' holds, then dispatch every active campaign once.
  * Safe to run from several engines at once: claims, quotas and fences live in the store.
  */
 export async function dispatchTick(ctx: EngineContext, signal?: AbortSignal): Promise<DispatchReport> {
@@ -33,6 +35,7 @@ export async function dispatchTick(ctx: EngineContext, signal?: AbortSignal): Pr
   }
   ctx.mailboxCache.clear();
   for (const mailbox of await ctx.store.listMailboxes()) ctx.mailboxCache.set(mailbox.id, mailbox);
+  await readSenderHolds(ctx);
   for (const campaign of await ctx.store.listCampaigns({ active: true })) {
     if (signal?.aborted) break;
     addReports(report, await dispatchCampaign(ctx, campaign, signal));

@@ -32,6 +32,19 @@ export interface OutcomeInput {
   quotas?: { key: string; day: string }[];
   /** The Message-ID the email was handed over with. */
   messageId?: string;
+  /** When the hold a refusal on the sending side put the sender under ends: the lead waits for it. */
+  heldUntil?: Date;
+}
+
+/**
+ * A send the batch did not make: the server had refused an earlier one on the sender's side, and
+ * the sender is held (or its mailbox flagged) until `until`.
+ */
+export interface SendDeferral {
+  status: "deferred";
+  /** The refusal that holds the sender. */
+  reason: string;
+  until: Date;
 }
 
 function advance(state: LeadState): LeadAdvance {
@@ -69,7 +82,7 @@ function followUpTime(ctx: EngineContext, input: OutcomeInput): Date | null {
 export function sendOutcome(
   ctx: EngineContext,
   input: OutcomeInput,
-  result: SendResult | "stale",
+  result: SendResult | SendDeferral | "stale",
 ): SendOutcomeWrite {
   // The machine reads only its own fields from the lead.
   const state: LeadState = input.lead;
@@ -116,8 +129,52 @@ export function sendOutcome(
 
   // The unknown outcome of an attempt whose worker died: the store already marked it and counted it.
   if (result === "stale") return unknownOutcome(null, []);
+  const window = windowFor(input.campaign, input.prospect);
+  // The record of a send the server refused on the sending side, or that was never made, goes, and
+  // the lead waits (its attempts untouched) until the sender may send again.
+  const retryOnSenderSide = (
+    kind: "throttled" | "sender" | "transport",
+    reason: string,
+    retryAt: Date,
+    data: { type: string; response: string | null } & Record<string, unknown>,
+    extra: Pick<SendOutcomeWrite, "flagMailbox" | "returnQuotas"> = {},
+  ): SendOutcomeWrite => ({
+    ...base,
+    kind: "retry",
+    response: data.response,
+    lead: advance(
+      transition(state, { type: "send_failed", kind, at: input.at, reason, retryAt }, totalSteps),
+    ),
+    counters: [],
+    ...extra,
+    event: {
+      id: ctx.ids.id(),
+      kind: extra.flagMailbox ? "mailbox_flagged" : "send_failed",
+      ...refs,
+      emailId: null,
+      at: input.at,
+      data: {
+        ...data,
+        mailboxId: input.mailboxId,
+        retryAt: retryAt.toISOString(),
+        stepNumber: input.stepNumber,
+        generated: input.generatedContent ?? null,
+      },
+    },
+  });
 
   return match(result)
+    .with({ status: "deferred" }, (deferred): SendOutcomeWrite => {
+      const reason = `Not sent: the sender is held after ${deferred.reason}`;
+      const returnQuotas = input.quotas?.length ? input.quotas : undefined;
+      return retryOnSenderSide(
+        "throttled",
+        reason,
+        nextWindowOpening(deferred.until, window),
+        { type: "deferred", reason: deferred.reason, response: null },
+        returnQuotas ? { returnQuotas } : {},
+      );
+    })
     .with({ status: "unknown" }, (lost) =>
       unknownOutcome(`${lost.code} ${lost.response}`.trim(), [counter("unknown")]),
     )
@@ -222,49 +279,29 @@ export function sendOutcome(
       };
     })
     .with(
+      { status: "rejected", kind: "throttled" },
       { status: "rejected", kind: "sender" },
       { status: "rejected", kind: "transport" },
       (rejected): SendOutcomeWrite => {
         const reason = `${rejected.code} ${rejected.response}`.trim();
         const retryAt = nextWindowOpening(
-          new Date(input.at.getTime() + ctx.dispatch.transportRetryMs),
-          windowFor(input.campaign, input.prospect),
-        );
-        const next = transition(
-          state,
-          { type: "send_failed", kind: rejected.kind, at: input.at, reason, retryAt },
-          totalSteps,
+          input.heldUntil ?? new Date(input.at.getTime() + ctx.dispatch.transportRetryMs),
+          window,
         );
         const flag =
           rejected.kind === "sender" && input.mailboxId ? { mailboxId: input.mailboxId, reason } : undefined;
-        // A sender refusal was the provider's answer and spends its slot; a transport failure never
-        // reached the provider, so an outage does not use up the day's quota.
-        const returnQuotas = rejected.kind === "transport" && input.quotas?.length ? input.quotas : undefined;
-        return {
-          ...base,
-          kind: "retry",
-          response: rejected.response,
-          lead: advance(next),
-          counters: [],
-          flagMailbox: flag,
-          ...(returnQuotas ? { returnQuotas } : {}),
-          event: {
-            id: ctx.ids.id(),
-            kind: flag ? "mailbox_flagged" : "send_failed",
-            ...refs,
-            emailId: null,
-            at: input.at,
-            data: {
-              code: rejected.code,
-              response: rejected.response,
-              type: rejected.kind,
-              mailboxId: input.mailboxId,
-              retryAt: retryAt.toISOString(),
-              stepNumber: input.stepNumber,
-              generated: input.generatedContent ?? null,
-            },
-          },
-        };
+        // A sender refusal was the provider's answer and spends its slot. A transport failure never
+        // reached the provider, and a throttle refused the message for now without judging it: an
+        // outage or a throttle that lasts hours would otherwise use up the day's quota, and the mail
+        // it held back could not go out once it ended.
+        const returnQuotas = rejected.kind !== "sender" && input.quotas?.length ? input.quotas : undefined;
+        return retryOnSenderSide(
+          rejected.kind,
+          reason,
+          retryAt,
+          { code: rejected.code, response: rejected.response, type: rejected.kind },
+          { ...(flag ? { flagMailbox: flag } : {}), ...(returnQuotas ? { returnQuotas } : {}) },
+        );
       },
     )
     .exhaustive();

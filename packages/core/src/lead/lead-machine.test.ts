@@ -141,8 +141,8 @@ describe("transition: send_failed", () => {
     });
   });
 
-  it("does not count sender and transport failures against the lead", () => {
-    for (const kind of ["sender", "transport"] as const) {
+  it("does not count throttles, sender and transport failures against the lead", () => {
+    for (const kind of ["throttled", "sender", "transport"] as const) {
       const event: LeadEvent = {
         type: "send_failed",
         kind,
@@ -249,6 +249,33 @@ describe("transition: pause and resume", () => {
   });
 });
 
+describe("transition: retry", () => {
+  it("puts a failed lead back into its sequence at the same step, its attempts reset", () => {
+    const failed = transition(
+      { ...enrolled(), currentStep: 1, emailsSent: 1, assignedVariant: "B", attempts: 4 },
+      { type: "send_failed", kind: "soft", at: MONDAY, reason: "452 4.2.2 mailbox full", retryAt: null },
+      3,
+    );
+    expect(failed).toMatchObject({ status: "failed", attempts: 5, nextEmailAt: null });
+    expect(transition(failed, { type: "retried", at: TUESDAY, nextEmailAt: WEDNESDAY }, 3)).toEqual({
+      ...failed,
+      status: "active",
+      attempts: 0,
+      nextEmailAt: WEDNESDAY,
+    });
+  });
+
+  it("retries only failed leads", () => {
+    for (const status of LEAD_STATUSES.filter((s) => s !== "failed")) {
+      expect(() =>
+        transition(inStatus(status), { type: "retried", at: MONDAY, nextEmailAt: TUESDAY }, 3),
+      ).toThrow(
+        expect.objectContaining({ code: "ILLEGAL_TRANSITION", details: { from: status, event: "retried" } }),
+      );
+    }
+  });
+});
+
 describe("transition: result shape", () => {
   it("returns only the state fields, even when handed a whole lead", () => {
     const lead = { ...enrolled(), id: "lead-1", version: 4 };
@@ -299,6 +326,7 @@ const LEGAL_FROM: Record<LeadEvent["type"], readonly LeadStatus[]> = {
   unsubscribed: ["active", "paused", "completed", "replied", "bounced", "failed"],
   paused: ["active"],
   resumed: ["paused"],
+  retried: ["failed"],
 };
 
 function isLegal(state: LeadState, event: LeadEvent, totalSteps: number): boolean {
@@ -348,7 +376,7 @@ const eventDraftArb: fc.Arbitrary<EventDraft> = fc.oneof(
     .record({
       at: dateArb,
       reason: fc.string(),
-      kind: fc.constantFrom("soft" as const, "sender" as const, "transport" as const),
+      kind: fc.constantFrom("soft" as const, "throttled" as const, "sender" as const, "transport" as const),
       retryAt: fc.option(dateArb, { freq: 3 }),
     })
     .map(
@@ -374,6 +402,10 @@ const eventDraftArb: fc.Arbitrary<EventDraft> = fc.oneof(
   fc.record({ at: dateArb, nextEmailAt: dateArb }).map(
     (d): EventDraft =>
       () => ({ type: "resumed", ...d }),
+  ),
+  fc.record({ at: dateArb, nextEmailAt: dateArb }).map(
+    (d): EventDraft =>
+      () => ({ type: "retried", ...d }),
   ),
 );
 

@@ -38,8 +38,11 @@ export type LeadEvent =
   | { type: "send_failed"; kind: "hard"; at: Date; reason: string }
   | {
       type: "send_failed";
-      /** `soft`: the recipient's side, counted against the lead; `sender`, `transport`: ours, not counted. */
-      kind: "soft" | "sender" | "transport";
+      /**
+       * `soft`: the recipient's side, counted against the lead; `throttled`, `sender`, `transport`: the
+       * sending side, not counted.
+       */
+      kind: "soft" | "throttled" | "sender" | "transport";
       at: Date;
       reason: string;
       /** When to try again; null gives up and fails the lead. */
@@ -49,7 +52,12 @@ export type LeadEvent =
   | { type: "bounced"; at: Date; reason: string }
   | { type: "unsubscribed"; at: Date }
   | { type: "paused"; at: Date; until: Date | null; reason: string | null }
-  | { type: "resumed"; at: Date; nextEmailAt: Date };
+  | { type: "resumed"; at: Date; nextEmailAt: Date }
+  /**
+   * A failed lead put back into its sequence by the host: the step it failed at is due at
+   * `nextEmailAt`, tried afresh (its attempts start over; its reason stays until it is sent).
+   */
+  | { type: "retried"; at: Date; nextEmailAt: Date };
 
 export type LeadEventType = LeadEvent["type"];
 
@@ -60,7 +68,7 @@ const ACCEPTED_EVENTS: Record<LeadStatus, readonly LeadEventType[]> = {
   completed: ["replied", "bounced", "unsubscribed"],
   replied: ["unsubscribed"],
   bounced: ["unsubscribed"],
-  failed: ["unsubscribed"],
+  failed: ["unsubscribed", "retried"],
   unsubscribed: [],
 };
 
@@ -95,7 +103,8 @@ export function enrollLead(input: { firstEmailAt: Date; variant: VariantName | n
 /**
  * The lead after `event`, in a campaign of `totalSteps` steps. Throws ILLEGAL_TRANSITION when the
  * lead's status does not accept the event, or a `sent` event is not for the next step. Leads that
- * have stopped (completed, replied, bounced, unsubscribed, failed) and paused leads have no next send.
+ * have stopped (completed, replied, bounced, unsubscribed, failed) and paused leads have no next send;
+ * only a retry puts a failed lead back into its sequence.
  *
  * ```ts
  * const next = transition(state, { type: "replied", at: new Date("2026-01-06T09:12:00Z") }, 3);
@@ -139,7 +148,7 @@ export function transition(state: LeadState, event: LeadEvent, totalSteps: numbe
       } satisfies LeadState;
     })
     .with({ type: "send_failed", kind: "hard" }, (failed) => stop(current, "bounced", failed.reason))
-    .with({ type: "send_failed", kind: P.union("soft", "sender", "transport") }, (failed) =>
+    .with({ type: "send_failed", kind: P.union("soft", "throttled", "sender", "transport") }, (failed) =>
       retry(current, failed),
     )
     .with({ type: "replied" }, (replied) => ({
@@ -162,6 +171,12 @@ export function transition(state: LeadState, event: LeadEvent, totalSteps: numbe
       nextEmailAt: resumed.nextEmailAt,
       pausedUntil: null,
     }))
+    .with({ type: "retried" }, (retried) => ({
+      ...current,
+      status: "active" as const,
+      nextEmailAt: retried.nextEmailAt,
+      attempts: 0,
+    }))
     .exhaustive();
 }
 
@@ -181,7 +196,7 @@ export const DEFAULT_MAX_SOFT_ATTEMPTS = 5;
 
 function retry(
   state: LeadState,
-  failed: { kind: "soft" | "sender" | "transport"; reason: string; retryAt: Date | null },
+  failed: { kind: "soft" | "throttled" | "sender" | "transport"; reason: string; retryAt: Date | null },
 ): LeadState {
   const attempts = failed.kind === "soft" ? state.attempts + 1 : state.attempts;
   if (failed.retryAt === null) return { ...stop(state, "failed", failed.reason), attempts };

@@ -1,4 +1,6 @@
 import type { CounterDelta } from "../analytics/counters.js";
+import type { Prospect } from "../audience/prospect.js";
+import type { Campaign } from "../campaign/campaign.js";
 import type { EmailRecord } from "../dispatch/email-record.js";
 import type { EngineContext } from "../engine-context.js";
 import { CadenzaError, isCadenzaError } from "../errors.js";
@@ -15,7 +17,7 @@ export interface LeadChangeResult {
   changed: boolean;
 }
 
-interface ChangeSpec {
+export interface ChangeSpec {
   event: LeadEvent;
   eventKind: EventKind;
   /** The email the change concerns (reply, bounce, unsubscribe), for counters and the event. */
@@ -42,46 +44,65 @@ export async function changeLead(
       throw new CadenzaError("NOT_FOUND", { message: `Lead ${leadId} does not exist`, details: { leadId } });
     const campaign = await ctx.store.getCampaign(lead.campaignId);
     const totalSteps = campaign?.steps.length ?? lead.currentStep;
-    let next: LeadState;
+    let change: LeadChange;
     try {
-      next = transition(lead, spec.event, totalSteps);
+      change = leadChangeFor(ctx, lead, totalSteps, spec);
     } catch (error) {
       if (tolerant && isCadenzaError(error, "ILLEGAL_TRANSITION")) return { lead, changed: false };
       throw error;
     }
-    const event: NewEvent = {
-      id: ctx.ids.id(),
-      kind: spec.eventKind,
-      campaignId: lead.campaignId,
-      leadId: lead.id,
-      emailId: spec.email?.id ?? null,
-      at: spec.event.at,
-      data: { from: lead.status, to: next.status, ...spec.data },
-    };
-    const change: LeadChange = {
-      leadId,
-      expectedVersion: lead.version,
-      set: {
-        status: next.status,
-        nextEmailAt: next.nextEmailAt,
-        pausedUntil: next.pausedUntil,
-        lastError: next.lastError,
-        hasReplied: next.hasReplied,
-        repliedAt: next.repliedAt,
-      },
-      counters: spec.counters?.(lead, spec.email) ?? [],
-      suppress: spec.suppress,
-      event,
-    };
     const result = await ctx.store.applyLeadChanges([change]);
     if (result.applied.includes(leadId)) {
-      await ctx.hooks.emit([event]);
+      await ctx.hooks.emit([change.event]);
       return { lead: { ...lead, ...change.set, version: lead.version + 1 }, changed: true };
     }
   }
   throw new CadenzaError("CONFLICT", {
     message: `Lead ${leadId} kept changing; gave up after ${MAX_CONFLICT_RETRIES} tries`,
   });
+}
+
+/**
+ * The change a state-machine event makes to `lead`, fenced on the version it was read at, with its
+ * event. Throws ILLEGAL_TRANSITION when the lead's status does not accept the event.
+ */
+export function leadChangeFor(
+  ctx: EngineContext,
+  lead: Lead,
+  totalSteps: number,
+  spec: ChangeSpec,
+): LeadChange {
+  const next: LeadState = transition(lead, spec.event, totalSteps);
+  const event: NewEvent = {
+    id: ctx.ids.id(),
+    kind: spec.eventKind,
+    campaignId: lead.campaignId,
+    leadId: lead.id,
+    emailId: spec.email?.id ?? null,
+    at: spec.event.at,
+    data: { from: lead.status, to: next.status, ...spec.data },
+  };
+  return {
+    leadId: lead.id,
+    expectedVersion: lead.version,
+    set: {
+      status: next.status,
+      nextEmailAt: next.nextEmailAt,
+      pausedUntil: next.pausedUntil,
+      lastError: next.lastError,
+      hasReplied: next.hasReplied,
+      repliedAt: next.repliedAt,
+      attempts: next.attempts,
+    },
+    counters: spec.counters?.(lead, spec.email) ?? [],
+    suppress: spec.suppress,
+    event,
+  };
+}
+
+/** When a lead taken up again at `at` is due: the next opening of its send window. */
+export function nextOpeningFor(campaign: Campaign | null, prospect: Prospect | null, at: Date): Date {
+  return campaign ? nextWindowOpening(at, windowFor(campaign, prospect)) : at;
 }
 
 /** A counter delta for the step and variant of `email`, in the campaign day of `at`. */

@@ -597,6 +597,58 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
       });
     });
 
+    describe("sender holds", () => {
+      it("keeps one hold per sender, the later end and the most strikes winning, and releases only holds set before", async () => {
+        expect(store.holdSenders, "a conforming store holds senders").toBeTypeOf("function");
+        expect(store.releaseSenders, "a conforming store releases senders").toBeTypeOf("function");
+        expect(store.listSenderHolds, "a conforming store lists sender holds").toBeTypeOf("function");
+        const hold = store.holdSenders!.bind(store);
+        const release = store.releaseSenders!.bind(store);
+        const list = async () =>
+          (await store.listSenderHolds!()).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+        expect(await list()).toEqual([]);
+
+        const mailbox = {
+          key: "mailbox:m1",
+          strikes: 1,
+          heldAt: at(1),
+          until: at(11),
+          reason: "421 4.7.0 busy",
+        };
+        const sender = {
+          key: "sender:ana@sender.test",
+          strikes: 1,
+          heldAt: at(1),
+          until: at(11),
+          reason: "454 rate",
+        };
+        await hold([mailbox, sender]);
+        expect(await list()).toEqual([mailbox, sender]);
+
+        // A later failure of the same episode with an earlier end (another worker's view) changes
+        // nothing but the strikes; one that ends later replaces the end, the time and the reason.
+        await hold([{ ...mailbox, strikes: 2, heldAt: at(2), until: at(5), reason: "late" }]);
+        expect((await list())[0]).toEqual({ ...mailbox, strikes: 2 });
+        await hold([{ ...mailbox, strikes: 1, heldAt: at(12), until: at(32), reason: "451 4.3.0 again" }]);
+        expect((await list())[0]).toEqual({
+          key: "mailbox:m1",
+          strikes: 2,
+          heldAt: at(12),
+          until: at(32),
+          reason: "451 4.3.0 again",
+        });
+
+        // A send that went through before the hold was set does not end it; one after does.
+        await release(["mailbox:m1", "sender:ana@sender.test"], at(11));
+        expect((await list()).map((h) => h.key)).toEqual(["mailbox:m1"]);
+        await release(["mailbox:m1"], at(12));
+        expect(await list()).toEqual([]);
+        await release([], at(40));
+        await release(["mailbox:never-held"], at(40));
+        expect(await list()).toEqual([]);
+      });
+    });
+
     describe("sending", () => {
       async function claimOne() {
         const { campaign } = await seed(1);
@@ -1149,6 +1201,57 @@ export function runStoreConformanceSuite(options: StoreConformanceOptions): void
           conflicts: [leadId],
         });
         expect((await store.getLead(leadId))?.version).toBe(lead!.version + 1);
+      });
+
+      it("puts a failed lead back into its sequence, attempts and all, and moves the lead counts", async () => {
+        const { campaign } = await seed(1);
+        await enrollAll(campaign.id);
+        const [claimed] = await claim(campaign.id);
+        const leadId = claimed!.lead.id;
+        const email = emailFor(campaign.id, claimed!);
+        await store.beginSends([email], at(1));
+        await store.completeSends([
+          {
+            kind: "retry",
+            ...outcomeRefs(email, claimed!),
+            at: at(1),
+            response: "452 4.2.2 mailbox full",
+            lead: {
+              ...advanceFixture(0, 3, at(1), null),
+              status: "failed",
+              emailsSent: 0,
+              lastEmailAt: null,
+              assignedVariant: null,
+              attempts: 5,
+              lastError: "4.2.2 452 4.2.2 mailbox full",
+            },
+            counters: [],
+            event: eventFixture(ids, "failed", at(1)),
+          },
+        ]);
+        const failed = await store.getLead(leadId);
+        expect(failed).toMatchObject({ status: "failed", attempts: 5, nextEmailAt: null });
+        expect((await store.getCounters(campaign.id)).leadsByStatus.failed).toBe(1);
+        const retry = {
+          leadId,
+          expectedVersion: failed!.version,
+          set: { status: "active" as const, nextEmailAt: at(60), attempts: 0 },
+          counters: [],
+          event: eventFixture(ids, "retried", at(2)),
+        };
+        expect(await store.applyLeadChanges([retry])).toEqual({ applied: [leadId], conflicts: [] });
+        expect(await store.getLead(leadId)).toMatchObject({
+          status: "active",
+          attempts: 0,
+          nextEmailAt: at(60),
+          lastError: "4.2.2 452 4.2.2 mailbox full",
+          version: failed!.version + 1,
+        });
+        const counts = (await store.getCounters(campaign.id)).leadsByStatus;
+        expect([counts.failed, counts.active]).toEqual([0, 1]);
+        expect(await store.applyLeadChanges([retry])).toEqual({ applied: [], conflicts: [leadId] });
+        expect(await claim(campaign.id, { now: at(60), leaseExpiresAt: at(70) })).toHaveLength(1);
+        expect(await store.audit()).toEqual([]);
       });
 
       it("counts an email's first human open once, however many opens race", async () => {

@@ -28,6 +28,10 @@ export interface TestSmtpServerOptions {
   refuseRecipient?: ServerRefusal & { only?: string };
   /** Refuse every MAIL FROM with this reply. */
   refuseSender?: ServerRefusal;
+  /** Refuse every message with this reply once its DATA has arrived (after the final dot). */
+  refuseMessage?: ServerRefusal;
+  /** Greet every connection with this reply instead of 220, and close it. */
+  refuseConnection?: ServerRefusal;
   /** Destroy the connection as soon as the first bytes of DATA arrive. */
   dropDuringData?: boolean;
   /** Keep the first this-many messages but destroy the connection instead of answering 250 (a lost acknowledgement). */
@@ -76,6 +80,9 @@ export async function startTestSmtpServer(options: TestSmtpServerOptions = {}): 
     disabledCommands: options.starttls ? [] : ["STARTTLS"],
     hideDSN: !options.dsn,
     ...(options.starttls ? selfSignedCertificate : {}),
+    onConnect(_session, callback) {
+      callback(options.refuseConnection ? refusal(options.refuseConnection) : null);
+    },
     onAuth(auth, _session, callback) {
       const expected = options.auth;
       if (expected && auth.username === expected.user && auth.password === expected.pass) {
@@ -102,6 +109,10 @@ export async function startTestSmtpServer(options: TestSmtpServerOptions = {}): 
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("end", () => {
+        if (options.refuseMessage) {
+          callback(refusal(options.refuseMessage));
+          return;
+        }
         received.push({
           raw: Buffer.concat(chunks),
           mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,

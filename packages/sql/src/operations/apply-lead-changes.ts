@@ -6,7 +6,15 @@ import { insertEvents } from "./append-events.js";
 import { lockLeads } from "./lock-leads.js";
 import { insertSuppressions } from "./suppress.js";
 
-const FIELDS = ["status", "nextEmailAt", "pausedUntil", "lastError", "hasReplied", "repliedAt"] as const;
+const FIELDS = [
+  "status",
+  "nextEmailAt",
+  "pausedUntil",
+  "lastError",
+  "hasReplied",
+  "repliedAt",
+  "attempts",
+] as const;
 
 /**
  * Applies lead changes fenced on version, in one transaction: the leads are locked, each change
@@ -84,6 +92,8 @@ export function applyLeadChanges(
         has_replied: m.set.hasReplied ?? false,
         has_replied_at: "repliedAt" in m.set,
         replied_at: time(m.set.repliedAt),
+        has_attempts: "attempts" in m.set,
+        attempts: m.set.attempts ?? 0,
       }));
       const v = dialect.jsonRows(rows, {
         id: "id",
@@ -102,6 +112,8 @@ export function applyLeadChanges(
         has_replied: "bool",
         has_replied_at: "bool",
         replied_at: "time",
+        has_attempts: "bool",
+        attempts: "int",
       });
       const pick = <T>(flag: string, column: string) =>
         sql<T>`case when ${sql.ref(`v.${flag}`)} then ${sql.ref(`v.${column}`)} else ${sql.ref(`l.${column}`)} end`;
@@ -115,6 +127,7 @@ export function applyLeadChanges(
           last_error: pick("has_last_error", "last_error"),
           has_replied: pick("has_has_replied", "has_replied"),
           replied_at: pick("has_replied_at", "replied_at"),
+          attempts: pick("has_attempts", "attempts"),
           version: sql`v.version`,
           updated_at: sql`v.at`,
         })

@@ -273,6 +273,22 @@ export function memoryStore(): Store & { readonly tables: MemoryTables } {
     async getQuotaUsage(key, day) {
       return t.quotas.get(`${key}|${day}`) ?? 0;
     },
+    async holdSenders(holds) {
+      for (const hold of holds) {
+        const held = t.senderHolds.get(hold.key);
+        const later = !held || hold.until.getTime() > held.until.getTime() ? hold : held;
+        t.senderHolds.set(hold.key, { ...clone(later), strikes: Math.max(hold.strikes, held?.strikes ?? 0) });
+      }
+    },
+    async releaseSenders(keys, at) {
+      for (const key of keys) {
+        const held = t.senderHolds.get(key);
+        if (held && held.heldAt.getTime() <= at.getTime()) t.senderHolds.delete(key);
+      }
+    },
+    async listSenderHolds() {
+      return [...t.senderHolds.values()].map((h) => clone(h));
+    },
 
     async getEmail(id) {
       const e = t.emails.get(id);

@@ -12,7 +12,7 @@ import type { VariantName } from "../../campaign/campaign-schema.js";
 import type { EmailRecord } from "../../dispatch/email-record.js";
 import type { Mailbox } from "../../dispatch/mailbox-schema.js";
 import type { Lead, LeadStatus } from "../../lead/lead.js";
-import type { NewEvent, SavedAudience, Suppression } from "../../ports.js";
+import type { NewEvent, SavedAudience, SenderHold, Suppression } from "../../ports.js";
 
 /** A lead plus the lease the store keeps on it. */
 export interface LeadRow extends Lead {
@@ -53,6 +53,8 @@ export class MemoryTables {
   suppressions = new Map<string, Suppression>();
   /** `${key}|${day}` → used. */
   quotas = new Map<string, number>();
+  /** Sender key → its hold. */
+  senderHolds = new Map<string, SenderHold>();
   events: NewEvent[] = [];
   audiences = new Map<string, SavedAudience>();
 
