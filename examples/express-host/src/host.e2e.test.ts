@@ -156,6 +156,14 @@ describe("the host, driven over HTTP", () => {
     expect(notAnId.body.error?.issues[0]?.path).toEqual(["prospectIds", 0]);
     expect((await api.get<Json>("/api/outreach/campaigns/not-a-uuid")).status).toBe(404);
 
+    // The audit campaign failed no lead; an unknown campaign is a 404.
+    const retried = await api.post<Json>(`/api/campaigns/${id}/leads/retry-failed`);
+    expect([retried.status, retried.body]).toEqual([200, { retried: 0 }]);
+    const retryUnknown = await api.post<Json>(
+      "/api/campaigns/00000000-0000-4000-8000-000000000000/leads/retry-failed",
+    );
+    expect([retryUnknown.status, retryUnknown.body.error?.code]).toEqual([404, "NOT_FOUND"]);
+
     const badProspect = await api.post<Json>("/api/prospects", { email: "nope", first_name: "X" });
     expect(badProspect.status).toBe(400);
     expect(badProspect.body.error?.issues[0]?.path).toEqual(["email"]);

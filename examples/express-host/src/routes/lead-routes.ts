@@ -49,7 +49,8 @@ function filterOf(body: Record<string, unknown>): unknown {
 
 /**
  * Leads, audience and analytics of one campaign under `/api/campaigns/:id`: the audit's
- * `POST …/leads`, the audience builder's preview and enroll, and the campaign's analytics.
+ * `POST …/leads`, retrying its failed leads, the audience builder's preview and enroll, and the
+ * campaign's analytics.
  */
 export function leadRoutes(cadenza: Cadenza): Router {
   const router = Router({ mergeParams: true });
@@ -75,6 +76,12 @@ export function leadRoutes(cadenza: Cadenza): Router {
     const query = parseInput(listLeadsSchema, req.query);
     const leads = await cadenza.leads.list(recordId(req, "id", "Campaign"), query);
     res.json({ leads: toSnake(leads) });
+  });
+
+  // Failed leads back into their sequence, once the cause is gone (a full mailbox emptied, a relay
+  // that failed leads before throttles were told apart).
+  router.post("/:id/leads/retry-failed", async (req, res) => {
+    res.json(await cadenza.leads.retryFailed(recordId(req, "id", "Campaign")));
   });
 
   router.post("/:id/audience/preview", async (req, res) => {
