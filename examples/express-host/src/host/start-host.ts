@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { DispatchWorker } from "@cadenza/core";
+import type { DispatchReport, DispatchWorker } from "@cadenza/core";
 import { createEngine, type HostEngine } from "../config/create-engine.js";
 import { type HostSecrets, resolveSecrets } from "../config/dev-secrets.js";
 import type { HostEnv } from "../config/host-config.js";
@@ -107,13 +107,6 @@ export async function startHost(
 }
 
 /** One line per dispatch pass that did something. */
-export function formatDispatchReport(report: {
-  claimed: number;
-  sent: number;
-  bounced: number;
-  retried: number;
-  unknown: number;
-  released: number;
-}): string {
+export function formatDispatchReport(report: DispatchReport): string {
   return `dispatch: claimed ${report.claimed}, sent ${report.sent}, bounced ${report.bounced}, retried ${report.retried}, unknown ${report.unknown}, released ${report.released}`;
 }

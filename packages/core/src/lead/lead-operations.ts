@@ -155,16 +155,13 @@ export async function resumeLead(ctx: EngineContext, leadId: string) {
   if (!lead) throw new CadenzaError("NOT_FOUND", { message: `Lead ${leadId} does not exist` });
   const campaign = await ctx.store.getCampaign(lead.campaignId);
   const [prospect] = await ctx.store.getProspects([lead.prospectId]);
-  let nextEmailAt = at;
-  if (campaign) {
+  let nextEmailAt = nextOpeningFor(campaign, prospect ?? null, at);
+  const step = campaign?.steps[lead.currentStep];
+  if (campaign && step && lead.lastEmailAt) {
     const window = windowFor(campaign, prospect ?? null);
-    nextEmailAt = nextWindowOpening(at, window);
-    const step = campaign.steps[lead.currentStep];
-    if (step && lead.lastEmailAt) {
-      const { delayDays, delayHours } = step;
-      const due = nextSendTime({ from: lead.lastEmailAt, delayDays, delayHours, window, jitterMs: 0 });
-      if (due.getTime() > nextEmailAt.getTime()) nextEmailAt = due;
-    }
+    const { delayDays, delayHours } = step;
+    const due = nextSendTime({ from: lead.lastEmailAt, delayDays, delayHours, window, jitterMs: 0 });
+    if (due.getTime() > nextEmailAt.getTime()) nextEmailAt = due;
   }
   return changeLead(
     ctx,
